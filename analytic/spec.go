@@ -10,9 +10,9 @@ import (
 // parameters and how to build its detector. Config loading and the
 // `stagewatch analytics` listing work from Specs only.
 type Spec struct {
-	ID          string           // stable id, e.g. "bulk-file-staging"
-	Title       string           // short human title
-	Description string           // one or two sentences for `stagewatch analytics`
+	ID          string // stable id, e.g. "bulk-file-staging"
+	Title       string // short human title
+	Description string // one or two sentences for `stagewatch analytics`
 	Attack      stagewatch.Attack
 	// Defaults returns a pointer to a new parameter struct holding the
 	// compiled-in defaults. Parameter structs use yaml tags for their keys
