@@ -1,0 +1,301 @@
+// Package detect runs detectors over events: the Engine routes each event to
+// the detectors that need its kind, puts events back into event-time order
+// within a lateness bound, advances event time, and deduplicates alerts; Run
+// feeds an Engine from several inputs so that hunt results do not depend on
+// the order of the input files.
+package detect
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/stagewatch/stagewatch"
+)
+
+// Named is a detector with the id of the analytic it runs.
+type Named struct {
+	ID       string
+	Detector stagewatch.Detector
+}
+
+// Options configure an Engine. The zero value is a hunt engine with no
+// lateness and one-second advance steps.
+type Options struct {
+	// Lateness is how far behind the newest event seen an event may arrive
+	// and still be put in its place. Events later than that are counted as
+	// Late in Stats and delivered anyway: dropping them would lose evidence
+	// silently, while a late delivery at worst opens a window the detector
+	// had already closed, and the count tells the analyst to raise the bound.
+	Lateness time.Duration
+	// Step is the granularity of event time at which detectors are advanced;
+	// zero means one second. A coarse step keeps Advance off the per-event
+	// path.
+	Step time.Duration
+	// Stream makes Observe return alerts as detectors report them, updates
+	// included (serve). Otherwise (hunt) alerts are held, one per id with its
+	// latest content, and Close returns them sorted.
+	Stream bool
+}
+
+// Stats counts what an Engine saw.
+type Stats struct {
+	Events  int64                      `json:"events"`
+	PerKind [stagewatch.NumKinds]int64 `json:"-"`
+	// Late counts events that arrived more than Lateness behind the newest
+	// event; they were delivered out of order.
+	Late int64 `json:"late"`
+	// Alerts counts distinct alert ids; Reports counts every alert a detector
+	// returned, updates included.
+	Alerts       int                      `json:"alerts"`
+	Reports      int64                    `json:"reports"`
+	Suppressions []stagewatch.Suppression `json:"suppressions,omitempty"`
+}
+
+// Kinds returns the event count of every kind that was seen, by kind name.
+func (s Stats) Kinds() map[string]int64 {
+	m := make(map[string]int64)
+	for k, n := range s.PerKind {
+		if n > 0 {
+			m[stagewatch.Kind(k).String()] = n
+		}
+	}
+	return m
+}
+
+// Engine drives detectors. It is not safe for concurrent use: one goroutine
+// calls Observe and finally Close.
+type Engine struct {
+	opts    Options
+	dets    []Named
+	routes  [stagewatch.NumKinds][]int // detector indexes per kind
+	pending minHeap[*stagewatch.Event] // the reorder buffer
+
+	started   bool
+	newest    time.Time // the latest event time seen
+	watermark time.Time // newest - Lateness: earlier events are released
+	advanced  time.Time // the last time passed to Advance
+	hasAdv    bool
+
+	// Hunt mode: every alert by id, latest content.
+	held []stagewatch.Alert
+	byID map[string]int
+	// Stream mode: the alerts of the current call, and the ids seen so far.
+	out  []stagewatch.Alert
+	seen map[string]struct{}
+
+	stats Stats
+}
+
+// New builds an Engine over dets, which are advanced and flushed in the
+// given order. Detector ids must be unique and non-empty.
+func New(dets []Named, opts Options) (*Engine, error) {
+	if opts.Lateness < 0 {
+		return nil, fmt.Errorf("lateness %v is negative", opts.Lateness)
+	}
+	if opts.Step < 0 {
+		return nil, fmt.Errorf("advance step %v is negative", opts.Step)
+	}
+	if opts.Step == 0 {
+		opts.Step = time.Second
+	}
+	e := &Engine{
+		opts:    opts,
+		dets:    slices.Clone(dets),
+		pending: newEventHeap(),
+		byID:    make(map[string]int),
+		seen:    make(map[string]struct{}),
+	}
+	ids := make(map[string]bool, len(dets))
+	var errs []error
+	for i, d := range dets {
+		switch {
+		case d.ID == "":
+			errs = append(errs, fmt.Errorf("detector %d has no analytic id", i))
+			continue
+		case ids[d.ID]:
+			errs = append(errs, fmt.Errorf("analytic %s is listed twice", d.ID))
+			continue
+		case d.Detector == nil:
+			errs = append(errs, fmt.Errorf("analytic %s has no detector", d.ID))
+			continue
+		}
+		ids[d.ID] = true
+		for _, k := range d.Detector.Kinds() {
+			if int(k) >= stagewatch.NumKinds {
+				errs = append(errs, fmt.Errorf("analytic %s asks for unknown kind %v", d.ID, k))
+				continue
+			}
+			if !slices.Contains(e.routes[k], i) {
+				e.routes[k] = append(e.routes[k], i)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return e, nil
+}
+
+// Lateness returns the reorder bound the engine was built with.
+func (e *Engine) Lateness() time.Duration { return e.opts.Lateness }
+
+// Observe offers one event. The engine keeps ev until it is no longer
+// within the lateness bound, then delivers it, in Compare order, to the
+// detectors whose Kinds include ev.Kind. In stream mode it returns the
+// alerts reported meanwhile (an id seen before is an update); in hunt mode it
+// returns nil. The returned slice belongs to the caller.
+func (e *Engine) Observe(ev *stagewatch.Event) []stagewatch.Alert {
+	e.stats.Events++
+	if int(ev.Kind) < stagewatch.NumKinds {
+		e.stats.PerKind[ev.Kind]++
+	}
+	switch {
+	case !e.started:
+		e.started = true
+		e.newest = ev.Time
+		e.watermark = ev.Time.Add(-e.opts.Lateness)
+	case ev.Time.Before(e.watermark):
+		e.stats.Late++
+	case ev.Time.After(e.newest):
+		e.newest = ev.Time
+		e.watermark = ev.Time.Add(-e.opts.Lateness)
+	}
+	e.pending.push(ev)
+	e.release(true)
+	return e.take()
+}
+
+// Close delivers every buffered event, flushes every detector and returns
+// the alerts not yet returned: in hunt mode all of them, one per id, sorted
+// by first seen and then id. The engine must not be used afterwards.
+func (e *Engine) Close() []stagewatch.Alert {
+	e.release(false)
+	for i := range e.dets {
+		e.collect(i, e.dets[i].Detector.Flush())
+	}
+	if e.opts.Stream {
+		return e.take()
+	}
+	all := e.held
+	e.held, e.byID = nil, nil
+	slices.SortStableFunc(all, compareAlerts)
+	return all
+}
+
+// Stats returns the counts so far, with the suppressions of detectors that
+// report them.
+func (e *Engine) Stats() Stats {
+	s := e.stats
+	s.Suppressions = nil
+	for _, d := range e.dets {
+		if sp, ok := d.Detector.(stagewatch.Suppressor); ok {
+			s.Suppressions = append(s.Suppressions, sp.Suppressions()...)
+		}
+	}
+	return s
+}
+
+// release delivers buffered events older than the watermark, or all of them
+// when bounded is false. Delivery is strictly before the watermark so that
+// an event arriving at exactly the watermark still sorts among its equals.
+func (e *Engine) release(bounded bool) {
+	for e.pending.len() > 0 {
+		ev := e.pending.top()
+		if bounded && !ev.Time.Before(e.watermark) {
+			return
+		}
+		e.pending.pop()
+		e.deliver(ev)
+	}
+}
+
+// deliver advances the detectors when ev crosses a step boundary, then hands
+// ev to the detectors of its kind. Advancing from the released sequence, not
+// from arrival, makes the calls a detector sees depend only on the events.
+func (e *Engine) deliver(ev *stagewatch.Event) {
+	if t := ev.Time.Truncate(e.opts.Step); !e.hasAdv || t.After(e.advanced) {
+		e.advanced, e.hasAdv = t, true
+		for i := range e.dets {
+			e.collect(i, e.dets[i].Detector.Advance(t))
+		}
+	}
+	if int(ev.Kind) >= stagewatch.NumKinds {
+		return
+	}
+	for _, i := range e.routes[ev.Kind] {
+		e.collect(i, e.dets[i].Detector.Observe(ev))
+	}
+}
+
+// collect records the alerts detector i reported.
+func (e *Engine) collect(i int, alerts []stagewatch.Alert) {
+	for _, a := range alerts {
+		e.stats.Reports++
+		if a.Analytic == "" {
+			a.Analytic = e.dets[i].ID
+		}
+		if e.opts.Stream {
+			e.collectStream(a)
+			continue
+		}
+		if a.ID != "" {
+			if j, ok := e.byID[a.ID]; ok {
+				e.held[j] = a
+				continue
+			}
+			e.byID[a.ID] = len(e.held)
+		}
+		e.held = append(e.held, a)
+		e.stats.Alerts++
+	}
+}
+
+// collectStream keeps the latest of several reports of one id within a call.
+func (e *Engine) collectStream(a stagewatch.Alert) {
+	if a.ID != "" {
+		if _, ok := e.seen[a.ID]; !ok {
+			e.seen[a.ID] = struct{}{}
+			e.stats.Alerts++
+		}
+		for j := range e.out {
+			if e.out[j].ID == a.ID {
+				e.out[j] = a
+				return
+			}
+		}
+	} else {
+		e.stats.Alerts++
+	}
+	e.out = append(e.out, a)
+}
+
+// take hands the stream-mode alerts of the current call to the caller.
+func (e *Engine) take() []stagewatch.Alert {
+	if len(e.out) == 0 {
+		return nil
+	}
+	out := e.out
+	e.out = nil
+	return out
+}
+
+// compareAlerts is the hunt output order: first seen, then id, then the
+// fields that tell apart alerts without an id.
+func compareAlerts(a, b stagewatch.Alert) int {
+	if c := a.FirstSeen.Compare(b.FirstSeen); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.ID, b.ID); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Analytic, b.Analytic); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Host, b.Host); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Summary, b.Summary)
+}
