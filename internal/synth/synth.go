@@ -112,12 +112,12 @@ type gen struct {
 	tenant string
 	clock  time.Time
 
-	active  []*episode
-	planned int // rows in all episodes started so far
-	staged  int // of which staging rows
-	emitted int
+	active    []*episode
+	planned   int // rows in all episodes started so far
+	staged    int // of which staging rows
+	emitted   int
 	stagedOut int // staging rows written, for tests
-	seq     int // names staging folders and archives
+	seq       int // names staging folders and archives
 }
 
 func newGen(o Options) *gen {
