@@ -161,12 +161,13 @@ func (w *countWindow) alert() stagewatch.Alert {
 	}
 }
 
-// genEvents returns n FileCreate events over hosts in whole seconds across
-// span, with many equal times, in Compare order. Paths are unique.
-func genEvents(rng *rand.Rand, n int, hosts []string, span time.Duration) []*stagewatch.Event {
+// genEvents returns n FileCreate events over hosts at multiples of res
+// across span, in Compare order. Paths are unique. A coarse res gives many
+// equal times, which exercises the tie-break.
+func genEvents(rng *rand.Rand, n int, hosts []string, span, res time.Duration) []*stagewatch.Event {
 	evs := make([]*stagewatch.Event, n)
 	for i := range evs {
-		d := time.Duration(rng.Int64N(int64(span/time.Second))) * time.Second
+		d := time.Duration(rng.Int64N(int64(span/res))) * res
 		evs[i] = fileEvent(hosts[rng.IntN(len(hosts))], d, fmt.Sprintf(`C:\Users\Public\f%05d.docx`, i))
 	}
 	slices.SortFunc(evs, Compare)

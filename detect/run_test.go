@@ -70,7 +70,7 @@ func TestRunDeterminism(t *testing.T) {
 		lateness = 30 * time.Second
 	)
 	rng := rand.New(rand.NewPCG(1, 2))
-	events := genEvents(rng, nEvents, []string{"ws1", "ws2", "srv1", "dc1", "ws3"}, 10*time.Minute)
+	events := genEvents(rng, nEvents, []string{"ws1", "ws2", "srv1", "dc1", "ws3"}, 10*time.Minute, time.Second)
 
 	// The reference: every event, in order, through the engine directly.
 	ref := mustEngine(t, []Named{{"count", newCountDetector()}}, Options{Lateness: lateness})
@@ -293,7 +293,7 @@ func TestRunProgress(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var inputs []Input
 	for i := range 3 {
-		inputs = append(inputs, Input{fmt.Sprintf("in%d", i), eventsSource(genEvents(rng, 700+i, []string{"h"}, time.Hour))})
+		inputs = append(inputs, Input{fmt.Sprintf("in%d", i), eventsSource(genEvents(rng, 700+i, []string{"h"}, time.Hour, time.Second))})
 	}
 	var last Progress
 	calls := 0
