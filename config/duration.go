@@ -45,8 +45,6 @@ func ParseDuration(s string) (time.Duration, error) {
 		if rest < 0 {
 			return 0, errors.New("a sign may only lead the duration")
 		}
-	} else if days == 0 {
-		return 0, errors.New("missing number before d")
 	}
 	if rest > maxDuration-days {
 		return 0, errors.New("duration out of range")

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding"
 	"fmt"
 	"io"
@@ -44,12 +45,36 @@ func WriteDefaults(w io.Writer, specs []analytic.Spec) error {
 		}
 		appendKey(all, s.ID, "", body).HeadComment = analyticHeader(s)
 	}
-	enc := yaml.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(root); err != nil {
 		return err
 	}
-	return enc.Close()
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	_, err := w.Write(spaceBlocks(buf.Bytes()))
+	return err
+}
+
+// spaceBlocks puts an empty line before each top-level key's comment and
+// each analytic's header comment, which the encoder cannot do, so the
+// blocks read apart.
+func spaceBlocks(b []byte) []byte {
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	var out bytes.Buffer
+	var prev []byte
+	for _, l := range lines {
+		header := bytes.HasPrefix(l, []byte("# ")) || bytes.HasPrefix(l, []byte("  # "))
+		opens := bytes.HasSuffix(prev, []byte(":\n"))
+		if header && prev != nil && !opens && !bytes.HasPrefix(bytes.TrimLeft(prev, " "), []byte("#")) {
+			out.WriteByte('\n')
+		}
+		prev = l
+		out.Write(l)
+	}
+	return out.Bytes()
 }
 
 // analyticHeader is the comment above an analytic's block.
@@ -92,10 +117,16 @@ func appendKey(m *yaml.Node, key, doc string, value *yaml.Node) *yaml.Node {
 	return k
 }
 
-// appendFields adds every field of struct v to mapping m.
+// appendFields adds the fields of struct v to mapping m. Inside list items
+// (withDocs false) it leaves out docs, which would repeat on every item, and
+// zero values, which items start from anyway.
 func appendFields(m *yaml.Node, v reflect.Value, path string, withDocs bool) error {
 	for _, f := range fieldsOf(v.Type()) {
-		n, err := node(v.FieldByIndex(f.index), join(path, f.key))
+		fv := v.FieldByIndex(f.index)
+		if !withDocs && fv.IsZero() {
+			continue
+		}
+		n, err := node(fv, join(path, f.key))
 		if err != nil {
 			return err
 		}
@@ -104,7 +135,7 @@ func appendFields(m *yaml.Node, v reflect.Value, path string, withDocs bool) err
 			doc = ""
 		}
 		if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
-			if et := v.FieldByIndex(f.index).Type().Elem(); et.Kind() == reflect.Struct {
+			if et := fv.Type().Elem(); et.Kind() == reflect.Struct {
 				doc = strings.TrimSpace(doc + "; items have keys: " + itemKeys(et))
 			}
 		}
@@ -162,8 +193,6 @@ func node(v reflect.Value, path string) (*yaml.Node, error) {
 		return seq, nil
 	case reflect.Struct:
 		m := mapping()
-		// Docs once per struct type are enough; inside list items they
-		// would repeat on every item.
 		if err := appendFields(m, v, path, !strings.HasSuffix(path, "]")); err != nil {
 			return nil, err
 		}
