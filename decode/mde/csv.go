@@ -25,10 +25,10 @@ type column struct {
 type csvStatus uint8
 
 const (
-	csvOK      csvStatus = iota
-	csvEOF               // no record left
-	csvTooLong           // the record exceeds MaxLine; it was skipped
-	csvBadQuote          // the input ends inside a quoted field
+	csvOK       csvStatus = iota
+	csvEOF                // no record left
+	csvTooLong            // the record exceeds MaxLine; it was skipped
+	csvBadQuote           // the input ends inside a quoted field
 )
 
 // stepCSV reads the header, or one record, and queues what it yields.
@@ -227,4 +227,3 @@ func (d *Decoder) readRecord() (int64, csvStatus) {
 		}
 	}
 }
-
