@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -99,8 +101,8 @@ func TestStreamUpdates(t *testing.T) {
 			want: [][]idCount{
 				nil,
 				{{"h", at(1 * s), 1}},
-				{{"h", at(1 * s), 2}},
-				{{"h", at(1 * s), 2}, {"h", at(61 * s), 1}},
+				{{"h", at(1 * s), 2}}, // the update and the final report, collapsed
+				{{"h", at(61 * s), 1}},
 				{{"h", at(61 * s), 2}},
 			},
 		},
@@ -139,5 +141,30 @@ func TestStatsSuppressions(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, e.Stats().Suppressions); diff != "" {
 		t.Errorf("suppressions (-want +got):\n%s", diff)
+	}
+}
+
+func TestEngineArrivalOrder(t *testing.T) {
+	const lateness = 20 * time.Second
+	rng := rand.New(rand.NewPCG(11, 12))
+	events := genEvents(rng, 2000, []string{"a", "b", "c"}, 5*time.Minute, time.Second)
+	huntOf := func(arrivals []*stagewatch.Event) []stagewatch.Alert {
+		e := mustEngine(t, []Named{{"count", newCountDetector()}}, Options{Lateness: lateness})
+		for _, ev := range arrivals {
+			e.Observe(ev)
+		}
+		if late := e.Stats().Late; late != 0 {
+			t.Fatalf("%d late events within the bound", late)
+		}
+		return e.Close()
+	}
+	want := huntOf(events)
+	for seed := range 10 {
+		t.Run(fmt.Sprintf("shuffle %d", seed), func(t *testing.T) {
+			got := huntOf(jitter(rng, events, lateness))
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("alerts differ from in-order arrival (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -77,6 +77,7 @@ type Engine struct {
 	newest    time.Time // the latest event time seen
 	watermark time.Time // newest - Lateness: earlier events are released
 	advanced  time.Time // the last time passed to Advance
+	nextStep  time.Time // advanced + Step: the next boundary to cross
 	hasAdv    bool
 
 	// Hunt mode: every alert by id, latest content.
@@ -165,6 +166,9 @@ func (e *Engine) Observe(ev *stagewatch.Event) []stagewatch.Alert {
 	}
 	e.pending.push(ev)
 	e.release(true)
+	// Every event before the watermark has been delivered, so detectors may
+	// expire windows up to it even if no released event crossed the step.
+	e.advance(e.watermark)
 	return e.take()
 }
 
@@ -213,20 +217,29 @@ func (e *Engine) release(bounded bool) {
 }
 
 // deliver advances the detectors when ev crosses a step boundary, then hands
-// ev to the detectors of its kind. Advancing from the released sequence, not
-// from arrival, makes the calls a detector sees depend only on the events.
+// ev to the detectors of its kind. Advancing before each released event
+// keeps a window's expiry ahead of the events after its end when many events
+// are released at once.
 func (e *Engine) deliver(ev *stagewatch.Event) {
-	if t := ev.Time.Truncate(e.opts.Step); !e.hasAdv || t.After(e.advanced) {
-		e.advanced, e.hasAdv = t, true
-		for i := range e.dets {
-			e.collect(i, e.dets[i].Detector.Advance(t))
-		}
-	}
+	e.advance(ev.Time)
 	if int(ev.Kind) >= stagewatch.NumKinds {
 		return
 	}
 	for _, i := range e.routes[ev.Kind] {
 		e.collect(i, e.dets[i].Detector.Observe(ev))
+	}
+}
+
+// advance calls Advance on every detector with t truncated to the step,
+// when that crosses the next step boundary.
+func (e *Engine) advance(t time.Time) {
+	if e.hasAdv && t.Before(e.nextStep) {
+		return
+	}
+	t = t.Truncate(e.opts.Step)
+	e.advanced, e.nextStep, e.hasAdv = t, t.Add(e.opts.Step), true
+	for i := range e.dets {
+		e.collect(i, e.dets[i].Detector.Advance(t))
 	}
 }
 

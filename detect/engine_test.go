@@ -203,7 +203,7 @@ func TestAdvance(t *testing.T) {
 		want     []string
 	}{
 		{
-			name: "once per step crossed, before the event",
+			name: "once per step crossed by the watermark or an event",
 			arrivals: []*stagewatch.Event{
 				fileEvent("h", 100*ms, "a"), fileEvent("h", 400*ms, "b"), fileEvent("h", 1200*ms, "c"),
 				fileEvent("h", 1900*ms, "d"), fileEvent("h", 5500*ms, "e"),
@@ -220,7 +220,7 @@ func TestAdvance(t *testing.T) {
 			name:     "late event observed without advancing backwards",
 			lateness: time.Second,
 			arrivals: []*stagewatch.Event{fileEvent("h", 3*time.Second, "b"), fileEvent("h", 6*time.Second, "c"), fileEvent("h", 0, "late")},
-			want:     []string{"A +3s", "O b", "O late", "A +6s", "O c", "F"},
+			want:     []string{"A +2s", "A +3s", "O b", "A +5s", "O late", "A +6s", "O c", "F"},
 		},
 	}
 	for _, tt := range tests {
