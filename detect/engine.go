@@ -42,7 +42,9 @@ type Options struct {
 
 // Stats counts what an Engine saw.
 type Stats struct {
-	Events  int64                      `json:"events"`
+	// Events counts every event offered, of any kind.
+	Events int64 `json:"events"`
+	// PerKind counts events by Kind; see Kinds for a by-name view.
 	PerKind [stagewatch.NumKinds]int64 `json:"-"`
 	// Late counts events that arrived more than Lateness behind the newest
 	// event; they were delivered out of order.

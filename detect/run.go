@@ -67,8 +67,10 @@ type Summary struct {
 // decodes and sorts that input within the engine's lateness bound; Run merges
 // their heads with a heap ordered by Compare and then input name, so the
 // alerts do not depend on the order of inputs or on their speed. Run stops
-// every goroutine it started before it returns. On an abort (a hook's error
-// or ctx ending) the engine is left unclosed.
+// every goroutine it started before it returns; an input's goroutine looks at
+// ctx between records, so a Source blocked inside Decode (a pipe that never
+// writes) holds Run until Decode returns. On an abort (a hook's error or ctx
+// ending) the engine is left unclosed and no further alert is reported.
 func Run(ctx context.Context, inputs []Input, engine *Engine, hooks Hooks) (Summary, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
