@@ -1,0 +1,96 @@
+// Package decode opens telemetry inputs: it expands the paths a user names
+// into files (Expand), undoes gzip, recognises the format of each input from
+// its first bytes and returns a stagewatch.Source for it (Open, OpenFile).
+//
+// Formats lists every format in a fixed order. Adding a format is one entry
+// in that list; sniffing tries the entries in order, so a format with a
+// stricter signature goes before a looser one.
+package decode
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/mde"
+)
+
+// Options control how inputs are opened and decoded.
+type Options struct {
+	// File names the input in Origins and errors; Open fills it from its
+	// name argument.
+	File string
+	// Location is the time zone of timestamps written without one (some
+	// CSV exports use the analyst's local time); nil means UTC.
+	Location *time.Location
+	// MaxLine is the longest record a line-oriented decoder accepts, in
+	// bytes; zero leaves the decoder's default.
+	MaxLine int
+	// Format forces a format by name instead of sniffing; "" or "auto"
+	// sniffs.
+	Format string
+}
+
+// Format is one input format.
+type Format struct {
+	// Name is the stable name used by --format and in Origins.
+	Name string
+	// Description is one line for `stagewatch formats`.
+	Description string
+	// Sniff reports whether head, the first bytes of an input (up to
+	// HeadSize, already decompressed, possibly cut mid-record), is in
+	// this format. It must be cheap and must not retain head.
+	Sniff func(head []byte) bool
+	// Open returns a Source reading the whole input from r.
+	Open func(r io.Reader, o Options) stagewatch.Source
+}
+
+// HeadSize is how many leading bytes sniffers see.
+const HeadSize = 64 << 10
+
+// Formats returns every supported format, in sniffing order.
+func Formats() []Format {
+	return []Format{
+		{
+			Name:        "mde",
+			Description: "Microsoft Defender for Endpoint advanced hunting rows: streaming API NDJSON, Event Hub records, hunting API JSON, portal and Sentinel CSV",
+			Sniff:       mde.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return mde.NewDecoder(r, mde.Options{File: o.File, Location: o.Location, MaxLine: o.MaxLine})
+			},
+		},
+	}
+}
+
+// Lookup returns the format called name. The error lists the known names,
+// so a command can report a bad --format before opening anything.
+func Lookup(name string) (Format, error) {
+	for _, f := range Formats() {
+		if strings.EqualFold(f.Name, name) {
+			return f, nil
+		}
+	}
+	return Format{}, fmt.Errorf("unknown format %q; known formats: %s", name, knownNames())
+}
+
+// knownNames returns the format names as "a, b, c".
+func knownNames() string {
+	fs := Formats()
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// Sniff returns the first format that recognises head, or false.
+func Sniff(head []byte) (Format, bool) {
+	for _, f := range Formats() {
+		if f.Sniff(head) {
+			return f, true
+		}
+	}
+	return Format{}, false
+}
