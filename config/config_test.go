@@ -218,3 +218,16 @@ func TestDefaultIsFresh(t *testing.T) {
 		t.Error("two Defaults share parameter storage")
 	}
 }
+
+func TestParseBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("analytics:\n  bulk-file-staging:\n    suppress:\n      - &r {name: a, image: x, parent: y, command_line: z, user: u}\n")
+	for range 40_000 {
+		b.WriteString("      - *r\n")
+	}
+	_, err := Parse("big.yml", []byte(b.String()), testSpecs())
+	want := "big.yml:"
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), "document too large or too deeply aliased") {
+		t.Errorf("Parse error = %v, want the node budget error", err)
+	}
+}
