@@ -1,0 +1,372 @@
+package analytic
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/window"
+)
+
+// BulkCopyCommandParams are the parameters of bulk-copy-command.
+type BulkCopyCommandParams struct {
+	Window         time.Duration  `yaml:"window" doc:"copy commands by one user into one destination within this window fold into one alert"`
+	EpisodeGap     time.Duration  `yaml:"episode_gap" doc:"an open alert closes after this long without a new copy command (and at the latest window after it opened)"`
+	MaxTier        int            `yaml:"max_tier" doc:"highest staging tier that counts: 1 = tier-1 folders only, 2 = also tier 2"`
+	Fallback       bool           `yaml:"fallback" doc:"when no destination can be parsed, alert (at low confidence) if the command line merely names a staging folder, as the seed did"`
+	Tools          List           `yaml:"tools" doc:"copy tools and their argument syntax (ATT&CK CopyToolPatterns; lists/copy_tools.txt)"`
+	StagingWindows List           `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
+	StagingLinux   List           `yaml:"staging_linux" doc:"Linux staging folders"`
+	StagingMacOS   List           `yaml:"staging_macos" doc:"macOS staging folders"`
+	Suppressions   List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
+	Suppress       []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
+}
+
+// BulkCopyCommand is the spec of bulk-copy-command (seed branch 3).
+func BulkCopyCommand() Spec {
+	return Spec{
+		ID:    "bulk-copy-command",
+		Title: "Copy command into a staging folder",
+		Description: "A copy tool (robocopy, xcopy, copy, Copy-Item, cp, rsync, scp, ditto), directly or through " +
+			"cmd, PowerShell or a shell, copies into a staging folder; the destination argument is parsed, with the " +
+			"seed's substring test as a low-confidence fallback.",
+		Attack: attackAN0040,
+		Defaults: func() any {
+			return &BulkCopyCommandParams{
+				Window:         24 * time.Hour,
+				EpisodeGap:     time.Hour,
+				MaxTier:        2,
+				Fallback:       true,
+				Tools:          DefaultList(ListCopyTools),
+				StagingWindows: DefaultList(ListStagingWindows),
+				StagingLinux:   DefaultList(ListStagingLinux),
+				StagingMacOS:   DefaultList(ListStagingMacOS),
+				Suppressions:   BuiltinSuppressionNames(DefaultList(ListSuppressions)),
+			}
+		},
+		New: func(params any, opts Options) (stagewatch.Detector, error) {
+			p, ok := params.(*BulkCopyCommandParams)
+			if !ok {
+				return nil, fmt.Errorf("bulk-copy-command: parameters are %T, want *BulkCopyCommandParams", params)
+			}
+			return NewBulkCopyCommand(*p, opts)
+		},
+	}
+}
+
+type copyKey struct {
+	host, domain, user, dest string
+}
+
+// copyMatch is one command line that copies into staging.
+type copyMatch struct {
+	ev        *stagewatch.Event
+	tool      string
+	dest      string // destination as written; "" for the fallback
+	sources   []string
+	method    string // "destination" or "substring"
+	recursive bool
+	wildcard  bool
+	tier      int
+	entry     string
+	conf      stagewatch.Confidence
+}
+
+type copyAcc struct {
+	first     *stagewatch.Event
+	dest      string
+	method    string
+	tier      int
+	entry     string
+	conf      stagewatch.Confidence
+	tools     []string
+	sources   []string
+	recursive bool
+	wildcard  bool
+	evidence  []stagewatch.Evidence
+}
+
+// BulkCopyCommandDetector is the running state of bulk-copy-command.
+type BulkCopyCommandDetector struct {
+	p       BulkCopyCommandParams
+	staging StagingSet
+	tools   *CopyTools
+	sup     *Suppressions
+	win     *window.Episodes[copyKey, copyMatch, copyAcc]
+}
+
+// NewBulkCopyCommand validates p and returns a detector.
+func NewBulkCopyCommand(p BulkCopyCommandParams, opts Options) (*BulkCopyCommandDetector, error) {
+	if err := checkWindow(p.Window, p.EpisodeGap); err != nil {
+		return nil, fmt.Errorf("bulk-copy-command: %w", err)
+	}
+	set, sup, err := stagingLists{p.StagingWindows, p.StagingLinux, p.StagingMacOS, p.MaxTier,
+		DefaultList(ListSuppressions), p.Suppressions, p.Suppress}.build()
+	if err != nil {
+		return nil, fmt.Errorf("bulk-copy-command: %w", err)
+	}
+	tools, err := NewCopyTools(p.Tools)
+	if err != nil {
+		return nil, fmt.Errorf("bulk-copy-command: %w", err)
+	}
+	d := &BulkCopyCommandDetector{p: p, staging: set, tools: tools, sup: sup}
+	cap := max(opts.EvidenceCap, 0)
+	d.win = window.New[copyKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
+		func(acc *copyAcc, m copyMatch) {
+			if acc.first == nil {
+				acc.first, acc.dest, acc.method, acc.tier, acc.entry = m.ev, m.dest, m.method, m.tier, m.entry
+			}
+			acc.conf = max(acc.conf, m.conf)
+			acc.tools = addSorted(acc.tools, m.tool, 8)
+			for _, s := range m.sources {
+				acc.sources = addSorted(acc.sources, s, 16)
+			}
+			acc.recursive = acc.recursive || m.recursive
+			acc.wildcard = acc.wildcard || m.wildcard
+			acc.evidence = addEvidence(acc.evidence, cap, m.ev, m.ev.Proc.CommandLine)
+		})
+	return d, nil
+}
+
+// Kinds implements stagewatch.Detector.
+func (d *BulkCopyCommandDetector) Kinds() []stagewatch.Kind {
+	return []stagewatch.Kind{stagewatch.ProcessStart}
+}
+
+// Observe implements stagewatch.Detector.
+func (d *BulkCopyCommandDetector) Observe(ev *stagewatch.Event) []stagewatch.Alert {
+	if ev.Kind != stagewatch.ProcessStart || ev.Proc.CommandLine == "" {
+		return nil
+	}
+	name := ev.Proc.Name
+	if name == "" {
+		_, name = stagewatch.SplitPath(ev.Host.OS, ev.Proc.Image)
+	}
+	if !d.tools.IsCandidate(name) {
+		return nil
+	}
+	m, ok := d.match(ev)
+	if !ok {
+		return nil
+	}
+	path := m.dest
+	if path == "" {
+		path = ev.Proc.CommandLine
+	}
+	if _, ok := d.sup.Match(&Subject{Image: ev.Proc.Image, Parent: ev.Proc.ParentImage, CommandLine: ev.Proc.CommandLine,
+		Path: path, User: ev.User, Host: ev.Host.Key()}); ok {
+		return nil
+	}
+	destKey := m.dest
+	if destKey == "" {
+		destKey = "substring:" + m.entry
+	}
+	key := copyKey{host: ev.Host.Key(), domain: ev.User.Domain, user: ev.User.Name, dest: destKey}
+	return d.alerts(d.win.Add(key, hashString(ev.Proc.CommandLine), ev.Time, m))
+}
+
+// match parses the command line and decides whether it copies into a
+// staging folder.
+func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) {
+	norm := stagewatch.NormalizeCommandLine(ev.Proc.CommandLine)
+	windows := ev.Host.OS == stagewatch.Windows || (ev.Host.OS == stagewatch.OSUnknown && strings.IndexByte(norm, '\\') >= 0)
+	ops := d.tools.Parse(norm, windows)
+	best := copyMatch{}
+	parsed := false
+	for _, op := range ops {
+		if op.Dest == "" {
+			continue
+		}
+		parsed = true
+		if IsRemote(op.Dest) {
+			continue // a copy to another host is egress, not local staging
+		}
+		tier, entry, dest := d.destTier(ev, op.Dest, windows)
+		if tier == 0 || tier > d.p.MaxTier {
+			continue
+		}
+		conf := stagewatch.ConfidenceMedium
+		if op.Recursive || op.Wildcard {
+			conf = raise(conf)
+		}
+		if tier == 2 {
+			conf = lower(conf)
+		}
+		if best.ev == nil || tier < best.tier || (tier == best.tier && conf > best.conf) {
+			best = copyMatch{ev: ev, tool: op.Tool, dest: dest, sources: op.Sources, method: "destination",
+				recursive: op.Recursive, wildcard: op.Wildcard, tier: tier, entry: entry, conf: conf}
+		}
+	}
+	if best.ev != nil {
+		return best, true
+	}
+	if parsed || !d.p.Fallback {
+		// Every destination was found and none is a staging folder: copying
+		// out of temp (installers, scripts) is not staging.
+		return best, false
+	}
+	// The seed's test: a copy verb and a staging folder anywhere in the line.
+	if !seedCopyVerb(norm) {
+		return best, false
+	}
+	set := d.staging.For(ev.Host.OS, norm)
+	tier, entry := set.Contains(norm)
+	if tier == 0 || tier > d.p.MaxTier {
+		return best, false
+	}
+	m := copyMatch{ev: ev, tool: "unparsed", method: "substring", tier: tier, entry: entry, conf: stagewatch.ConfidenceLow}
+	for _, op := range ops {
+		m.tool = op.Tool
+		m.sources = op.Sources
+		m.recursive = m.recursive || op.Recursive
+		m.wildcard = m.wildcard || op.Wildcard
+	}
+	if m.recursive || m.wildcard {
+		m.conf = raise(m.conf)
+	}
+	if tier == 2 {
+		m.conf = lower(m.conf)
+	}
+	return m, true
+}
+
+// seedCopyVerb is the seed's has_any("robocopy", "xcopy", "copy /",
+// "Copy-Item", "cp -r") extended with the other copy tools.
+func seedCopyVerb(norm string) bool {
+	for _, v := range []string{"robocopy", "xcopy", "copy /", "copy-item", "cp -r", "rsync", "scp ", "ditto ", "cpi ", "move-item"} {
+		if strings.Contains(norm, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// destTier matches a destination argument: as a folder, and as a file in its
+// parent folder. Relative destinations are resolved against the process's
+// working folder when the telemetry has it.
+func (d *BulkCopyCommandDetector) destTier(ev *stagewatch.Event, dest string, windows bool) (int, string, string) {
+	os := ev.Host.OS
+	if windows {
+		os = stagewatch.Windows
+	}
+	dest = strings.Trim(dest, `"' `)
+	if windows && !(len(dest) >= 2 && dest[1] == ':') && !strings.HasPrefix(dest, `\`) && ev.Proc.CWD != "" {
+		dest = strings.TrimRight(ev.Proc.CWD, `\/`) + `\` + dest
+	} else if !windows && !strings.HasPrefix(dest, "/") && ev.Proc.CWD != "" {
+		dest = strings.TrimRight(ev.Proc.CWD, "/") + "/" + dest
+	}
+	dir := stagewatch.NormalizeDir(os, dest)
+	set := d.staging.For(os, dir)
+	tier, entry := set.Match(dir)
+	parent, _ := stagewatch.SplitPath(os, strings.TrimRight(dest, `\/`))
+	if parent != "" {
+		if t, e := set.Match(stagewatch.NormalizeDir(os, parent)); t != 0 && (tier == 0 || t < tier) {
+			tier, entry = t, e
+		}
+	}
+	return tier, entry, dest
+}
+
+// Advance implements stagewatch.Detector.
+func (d *BulkCopyCommandDetector) Advance(t time.Time) []stagewatch.Alert {
+	return d.alerts(d.win.Advance(t))
+}
+
+// Flush implements stagewatch.Detector.
+func (d *BulkCopyCommandDetector) Flush() []stagewatch.Alert { return d.alerts(d.win.Flush()) }
+
+// Suppressions implements stagewatch.Suppressor.
+func (d *BulkCopyCommandDetector) Suppressions() []stagewatch.Suppression {
+	return d.sup.Report("bulk-copy-command")
+}
+
+func (d *BulkCopyCommandDetector) alerts(eps []window.Episode[copyKey, copyAcc]) []stagewatch.Alert {
+	if len(eps) == 0 {
+		return nil
+	}
+	out := make([]stagewatch.Alert, 0, len(eps))
+	for i := range eps {
+		out = append(out, d.alert(&eps[i]))
+	}
+	return sortAlerts(out)
+}
+
+func (d *BulkCopyCommandDetector) alert(ep *window.Episode[copyKey, copyAcc]) stagewatch.Alert {
+	acc := &ep.Acc
+	ev := acc.first
+	sev := stagewatch.SeverityHigh
+	if acc.tier == 2 {
+		sev = stagewatch.SeverityMedium
+	}
+	var how []string
+	if acc.recursive {
+		how = append(how, "recursive")
+	}
+	if acc.wildcard {
+		how = append(how, "wildcard")
+	}
+	what := strings.Join(acc.tools, ", ")
+	if len(how) > 0 {
+		what += "; " + strings.Join(how, ", ")
+	}
+	target := "into " + acc.dest
+	if acc.method == "substring" {
+		target = "naming staging folder " + acc.entry + " (destination not parsed)"
+	}
+	proc := procName(&ev.Proc)
+	return stagewatch.Alert{
+		ID:         stagewatch.AlertID("bulk-copy-command", joinKey(ep.Key.host, ep.Key.domain, ep.Key.user, ep.Key.dest), ep.Start),
+		Analytic:   "bulk-copy-command",
+		Title:      "Copy command into a staging folder",
+		Attack:     attackAN0040,
+		Severity:   sev,
+		Confidence: acc.conf,
+		Risk:       stagewatch.RiskScore(sev, acc.conf),
+		Host:       ep.Key.host,
+		User:       ev.User.String(),
+		Process:    proc,
+		FirstSeen:  ep.Start,
+		LastSeen:   ep.Last,
+		Summary: fmt.Sprintf("%s (%s) ran %s (%s) %s %s", proc, userLabel(ev.User),
+			plural(ep.Distinct, "copy command", "copy commands"), what, target, formatSpan(ep.Start, ep.Last)),
+		Fields: map[string]any{
+			"commands":      ep.Distinct,
+			"events":        ep.Matches,
+			"tools":         acc.tools,
+			"destination":   acc.dest,
+			"sources":       acc.sources,
+			"method":        acc.method,
+			"recursive":     acc.recursive,
+			"wildcard":      acc.wildcard,
+			"staging_entry": acc.entry,
+			"tier":          acc.tier,
+			"image":         ev.Proc.Image,
+			"command_line":  ev.Proc.CommandLine,
+			"parent":        ev.Proc.ParentName,
+		},
+		Parameters: map[string]any{
+			"window":       d.p.Window.String(),
+			"episode_gap":  d.p.EpisodeGap.String(),
+			"max_tier":     d.p.MaxTier,
+			"fallback":     d.p.Fallback,
+			"suppressions": listParams(d.p.Suppressions),
+		},
+		Evidence: acc.evidence,
+		Guide: stagewatch.Guide{
+			Investigate: []string{
+				"Read the full command line and its parent: which sources were copied, and were they shares, user documents or mail stores?",
+				"List the destination folder and check for a later archive or upload of it.",
+				"Check whether the account and host normally run copy scripts (build or deployment jobs).",
+			},
+			Respond: []string{
+				"Preserve the destination folder and the script or task that ran the copy.",
+				"If the sources were remote shares, scope the account's access on the file servers.",
+			},
+			Benign: []string{
+				"Build, deployment and backup scripts using robocopy/xcopy into temp folders.",
+				"Software deployment tools (SCCM, Intune) copying packages into staging folders.",
+			},
+		},
+	}
+}

@@ -1,0 +1,11 @@
+package analytic
+
+// All returns the specs of every analytic in this package, in a fixed order:
+// the seed rule's three branches first.
+func All() []Spec {
+	return []Spec{
+		BulkFileStaging(),
+		ArchiveInStaging(),
+		BulkCopyCommand(),
+	}
+}

@@ -1,0 +1,255 @@
+package analytic
+
+import "strings"
+
+// isSwitch reports whether a Windows argument is a /switch rather than a
+// path. A path such as /tmp/x has a second slash; a switch does not.
+func isSwitch(a string) bool {
+	return len(a) >= 2 && a[0] == '/' && strings.IndexByte(a[1:], '/') < 0
+}
+
+func switchIs(a string, names ...string) bool {
+	a = strings.ToLower(a)
+	if i := strings.IndexByte(a, ':'); i > 0 {
+		a = a[:i]
+	}
+	for _, n := range names {
+		if a == n {
+			return true
+		}
+	}
+	return false
+}
+
+// parseRobocopy: robocopy SOURCE DEST [FILE...] [/opts].
+func parseRobocopy(op *CopyOp, args []string) {
+	var pos []string
+	for _, a := range args {
+		if isSwitch(a) {
+			if switchIs(a, "/s", "/e", "/mir", "/move") {
+				op.Recursive = true
+			}
+			continue
+		}
+		pos = append(pos, a)
+	}
+	if len(pos) > 0 {
+		op.Sources = append(op.Sources, pos[0])
+	}
+	if len(pos) > 1 {
+		op.Dest = pos[1]
+	}
+	if len(pos) > 2 {
+		// File patterns filter the source folder; they count as sources
+		// for the wildcard test.
+		op.Sources = append(op.Sources, pos[2:]...)
+	}
+}
+
+// parseXcopy: xcopy SOURCE [DEST] [/opts].
+func parseXcopy(op *CopyOp, args []string) {
+	var pos []string
+	for _, a := range args {
+		if isSwitch(a) {
+			if switchIs(a, "/s", "/e") {
+				op.Recursive = true
+			}
+			continue
+		}
+		pos = append(pos, a)
+	}
+	if len(pos) > 0 {
+		op.Sources = append(op.Sources, pos[0])
+	}
+	if len(pos) > 1 {
+		op.Dest = pos[1]
+	}
+}
+
+// parseCmdCopy: copy [/opts] SOURCE[+SOURCE...] [DEST]. With one argument
+// the destination is the current folder, which is not known here.
+func parseCmdCopy(op *CopyOp, args []string) {
+	var pos []string
+	for _, a := range args {
+		if isSwitch(a) {
+			continue
+		}
+		pos = append(pos, a)
+	}
+	if len(pos) == 0 {
+		return
+	}
+	if len(pos) == 1 {
+		op.Sources = splitPlus(pos[0])
+		return
+	}
+	for _, s := range pos[:len(pos)-1] {
+		op.Sources = append(op.Sources, splitPlus(s)...)
+	}
+	op.Dest = pos[len(pos)-1]
+}
+
+func splitPlus(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "+") {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parsePSCopy: Copy-Item [-Path] SOURCE[,SOURCE] [-Destination] DEST
+// [-Recurse] ... with PowerShell's unambiguous parameter prefixes and
+// -Name:value forms.
+func parsePSCopy(op *CopyOp, args []string) {
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.ToLower(a[1:]), ":")
+		if hasValue && len(name) == 1 {
+			// -c:\x is not a parameter.
+			pos = append(pos, a)
+			continue
+		}
+		take := func() string {
+			if hasValue {
+				return a[len(name)+2:]
+			}
+			if i+1 < len(args) {
+				i++
+				return args[i]
+			}
+			return ""
+		}
+		_ = value
+		switch {
+		case isPrefix(name, "destination", 3):
+			op.Dest = take()
+		case isPrefix(name, "path", 3) || isPrefix(name, "literalpath", 2) || name == "lp" || name == "pspath":
+			op.Sources = append(op.Sources, splitComma(take())...)
+		case isPrefix(name, "recurse", 1):
+			op.Recursive = true
+		case isPrefix(name, "filter", 2) || isPrefix(name, "include", 2) || isPrefix(name, "exclude", 2):
+			if v := take(); strings.ContainsAny(v, "*?") {
+				op.Wildcard = true
+			}
+		case isPrefix(name, "credential", 2) || isPrefix(name, "tosession", 2) || isPrefix(name, "fromsession", 2) ||
+			isPrefix(name, "erroraction", 6) || name == "ea" || isPrefix(name, "errorvariable", 6) || name == "ev":
+			take()
+		}
+	}
+	if len(pos) > 0 && len(op.Sources) == 0 {
+		op.Sources = splitComma(pos[0])
+		pos = pos[1:]
+	}
+	if len(pos) > 0 && op.Dest == "" {
+		op.Dest = pos[0]
+	}
+}
+
+func splitComma(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// posixValueOpts returns the short options of a POSIX copy tool that take a
+// value.
+func posixValueOpts(tool string) string {
+	switch tool {
+	case "cp":
+		return "tS"
+	case "scp":
+		return "PiFlcoJS"
+	case "rsync":
+		return "eBfT"
+	}
+	return ""
+}
+
+// parsePOSIXCopy: cp/rsync/scp/ditto [opts] SOURCE... DEST, or -t DEST /
+// --target-directory=DEST. A host:path destination is kept as is; it is
+// not a local folder.
+func parsePOSIXCopy(op *CopyOp, args []string) {
+	var pos []string
+	valueOpts := posixValueOpts(op.Tool)
+	if op.Tool == "ditto" {
+		op.Recursive = true // ditto copies folder trees
+	}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			pos = append(pos, args[i+1:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "--"):
+			name, val, has := strings.Cut(a[2:], "=")
+			switch name {
+			case "recursive", "archive":
+				op.Recursive = true
+			case "target-directory":
+				if !has && i+1 < len(args) {
+					i++
+					val = args[i]
+				}
+				op.Dest = val
+			case "rsh", "exclude", "include", "suffix":
+				if !has {
+					i++
+				}
+			}
+		case len(a) > 1 && a[0] == '-':
+			for j := 1; j < len(a); j++ {
+				c := a[j]
+				if c == 'r' || c == 'R' || c == 'a' {
+					op.Recursive = true
+				}
+				if strings.IndexByte(valueOpts, c) >= 0 {
+					val := a[j+1:]
+					if val == "" && i+1 < len(args) {
+						i++
+						val = args[i]
+					}
+					if c == 't' && op.Tool == "cp" {
+						op.Dest = val
+					}
+					break
+				}
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	if op.Dest != "" {
+		op.Sources = pos
+		return
+	}
+	if len(pos) >= 2 {
+		op.Sources = pos[:len(pos)-1]
+		op.Dest = pos[len(pos)-1]
+	} else {
+		op.Sources = pos
+	}
+}
+
+// IsRemote reports whether a copy argument names another host: a
+// host:path (scp, rsync) or an rsync:// URL. A drive letter is not a host.
+func IsRemote(arg string) bool {
+	if strings.HasPrefix(arg, "rsync://") {
+		return true
+	}
+	i := strings.IndexByte(arg, ':')
+	if i <= 1 {
+		return false
+	}
+	return !strings.ContainsAny(arg[:i], `/\`)
+}
