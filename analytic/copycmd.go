@@ -140,6 +140,13 @@ func (p *copyParser) cmdScript(s string, depth int) {
 		if len(argv) == 0 {
 			continue
 		}
+		if strings.EqualFold(argv[0], "do") {
+			// The body of a for loop whose (set) split the segment.
+			argv = argv[1:]
+			if len(argv) == 0 {
+				continue
+			}
+		}
 		if strings.EqualFold(argv[0], "for") {
 			for i, a := range argv {
 				if strings.EqualFold(a, "/r") {
