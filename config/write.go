@@ -89,8 +89,19 @@ func analyticHeader(s analytic.Spec) string {
 	if len(ids) > 0 {
 		h += " (" + strings.Join(ids, ", ") + ")"
 	}
-	if d := strings.Join(strings.Fields(s.Description), " "); d != "" {
-		h += "\n" + d
+	if line := ""; s.Description != "" {
+		// Wrap the description so the file reads well in an 80-column editor.
+		for _, w := range strings.Fields(s.Description) {
+			if line != "" && len(line)+1+len(w) > 76 {
+				h += "\n" + line
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		h += "\n" + line
 	}
 	return h
 }
