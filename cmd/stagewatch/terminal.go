@@ -63,7 +63,7 @@ func newProgress(w io.Writer, total int64, mode string) progress {
 		progressbar.OptionSetDescription("reading"),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100 * time.Millisecond),
+		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionShowCount(),
 		progressbar.OptionClearOnFinish(),
 	)}
