@@ -210,6 +210,11 @@ func (in *Input) Stats() Stats {
 	return s
 }
 
+// BytesRead returns how many bytes have been read from the underlying input
+// so far, before decompression, for progress against the file size. It
+// makes Input a detect.ByteCounter.
+func (in *Input) BytesRead() int64 { return in.raw.n }
+
 // Close closes the file OpenFile opened; for Open it does nothing, as the
 // caller owns the reader.
 func (in *Input) Close() error {

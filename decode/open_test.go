@@ -275,3 +275,23 @@ func TestMixedFolder(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestCounters(t *testing.T) {
+	raw := synthRows(50)
+	zipped := gz(t, raw)
+	in, err := Open("c.json.gz", bytes.NewReader(zipped), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Name() != "c.json.gz" || in.Format() != "mde" {
+		t.Errorf("name %q format %q", in.Name(), in.Format())
+	}
+	readAll(in)
+	want := Stats{Format: "mde", Events: 50, Bytes: int64(len(zipped))}
+	if diff := cmp.Diff(want, in.Stats()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if in.BytesRead() != int64(len(zipped)) {
+		t.Errorf("BytesRead %d, want %d", in.BytesRead(), len(zipped))
+	}
+}

@@ -71,7 +71,7 @@ func MDE(w io.Writer, o Options) error {
 // MDEBytes returns the whole output of MDE for o.
 func MDEBytes(o Options) []byte {
 	g := newGen(o)
-	var b []byte
+	b := make([]byte, 0, g.o.Events*3200) // rows average about 3 KB
 	for {
 		var ok bool
 		if b, ok = g.next(b); !ok {
