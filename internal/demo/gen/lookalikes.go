@@ -17,6 +17,18 @@ func (b *builder) lookalikes(w *world) {
 	b.explorerZip(w)
 	b.backups(w)
 	b.builds(w)
+	b.browser(w)
+}
+
+// browser: Chrome unpacks an extension update into a scoped_dir in %TEMP%.
+func (b *builder) browser(w *world) {
+	chrome := running(w.ws, w.alice, `C:\Program Files\Google\Chrome\Application\chrome.exe`,
+		`"C:\Program Files\Google\Chrome\Application\chrome.exe" --type=utility --utility-sub-type=unzip.mojom.Unzipper --lang=en-US --service-sandbox-type=none`,
+		6710, at(11, 12, 0), w.wsExplorer)
+	dir := `C:\Users\alice\AppData\Local\Temp\scoped_dir6012_1784392217\ghbmnnjooekpmoecnnnilnnbdlolhkhi_1.88.1_0`
+	b.burst(at(11, 12, 1), 20*time.Millisecond, chrome, "FileCreated", dir,
+		[]string{"manifest.json", "background.js", "content.js", "offscreen.html", "offscreen.js", "page_embed_script.js",
+			"verified_contents.json", "messages.json", "icon16.png", "icon48.png", "icon128.png", "styles.css"}, w.size(20_000))
 }
 
 // installers: an MSI installed by Alice extracts into %TEMP% and the
@@ -136,7 +148,4 @@ func (b *builder) builds(w *world) {
 		[]string{"_pkg_.a", "importcfg", "importcfg.link", "exe\\a.out.exe", "_gomod_.go", "buildid",
 			"_cgo_.o", "_x001.o", "_x002.o", "_x003.o", "vet.cfg", "vet.out"}, w.size(300_000))
 
-	// The pipeline publishes its output with robocopy into a temp folder.
-	b.spawn(at(10, 8, 0), cmd, w.build, `C:\Windows\System32\Robocopy.exe`,
-		`robocopy C:\agent\_work\1\s\bin\Release C:\Users\svc-build\AppData\Local\Temp\publish /MIR /NP`, 7520)
 }
