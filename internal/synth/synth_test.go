@@ -3,6 +3,7 @@ package synth
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"io"
 	"math"
 	"os"
@@ -187,5 +188,30 @@ func BenchmarkMDE(b *testing.B) {
 		if err := MDE(io.Discard, o); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata golden files")
+
+// TestGolden pins the output for one seed, so a change to the generator
+// (and so to every benchmark input) is a visible diff. Refresh it with
+// go test ./internal/synth -update.
+func TestGolden(t *testing.T) {
+	got := MDEBytes(Options{Seed: 1, Events: 6, Hosts: 2, StagingRatio: 0.5})
+	path := filepath.Join("testdata", "seed1.golden.ndjson")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("output changed (-want +got); rerun with -update if intended:\n%s", diff)
 	}
 }
