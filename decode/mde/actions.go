@@ -1,7 +1,7 @@
 package mde
 
 import (
-	"strings"
+	"bytes"
 
 	"github.com/stagewatch/stagewatch"
 )
@@ -99,7 +99,7 @@ func inbound(name string) action {
 func tableOf(r *row, a action, known bool) string {
 	if r.has(fCategory) {
 		c := r.raw(fCategory)
-		if i := strings.IndexByte(string(c), '-'); i >= 0 {
+		if i := bytes.IndexByte(c, '-'); i >= 0 {
 			c = c[i+1:]
 		}
 		return tableName(c)

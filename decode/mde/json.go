@@ -2,6 +2,8 @@ package mde
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"errors"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -34,22 +36,48 @@ func skipSpace(b []byte, i int) int {
 // scanString returns the index of the quote that closes the string whose
 // content starts at b[i], and whether the content holds escapes.
 func scanString(b []byte, i int) (int, bool, error) {
-	p := i
+	esc := false
 	for {
-		j := bytes.IndexByte(b[p:], '"')
-		if j < 0 {
+		i = quoteOrBackslash(b, i)
+		if i >= len(b) {
 			return 0, false, errIncomplete
 		}
-		q := p + j
-		n := 0
-		for q-1-n >= i && b[q-1-n] == '\\' {
-			n++
+		if b[i] == '"' {
+			return i, esc, nil
 		}
-		if n%2 == 0 {
-			return q, bytes.IndexByte(b[i:q], '\\') >= 0, nil
-		}
-		p = q + 1
+		esc = true
+		i += 2
 	}
+}
+
+// SWAR constants: a byte-wise "has this byte" test on eight bytes at once.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// matches returns a mask whose lowest set bit marks the first byte of x
+// equal to c (higher bits may be spurious).
+func matches(x uint64, c byte) uint64 {
+	y := x ^ (lsb * uint64(c))
+	return (y - lsb) &^ y & msb
+}
+
+// quoteOrBackslash returns the index of the first '"' or '\\' in b at or
+// after i, or len(b). Strings in MDE rows are short, so this beats two
+// bytes.IndexByte calls.
+func quoteOrBackslash(b []byte, i int) int {
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if m := matches(x, '"') | matches(x, '\\'); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	for i < len(b) && b[i] != '"' && b[i] != '\\' {
+		i++
+	}
+	return i
 }
 
 // scanObject walks the object at b[i] (which must be '{') into r and returns

@@ -113,7 +113,7 @@ func baseName(os stagewatch.OS, p string) string {
 
 // size bounds the bytes the kept fields of r need in a strbuf.
 func (r *row) size() int {
-	n := 16
+	n := 16 + int(r.f[fFolderPath].end-r.f[fFolderPath].off)
 	for f := fDeviceID; f < fAdditionalFields; f++ {
 		if r.f[f].kind != vAbsent {
 			n += int(r.f[f].end-r.f[f].off) + 1

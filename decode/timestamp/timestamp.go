@@ -11,6 +11,7 @@ package timestamp
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -49,9 +50,10 @@ func ParseIn(s string, loc *time.Location) (time.Time, error) {
 
 func syntaxError(s string) error {
 	if len(s) > 64 {
-		s = s[:64] + "..."
+		return &ParseError{Value: s[:64] + "..."}
 	}
-	return &ParseError{Value: s}
+	// Clone: callers may pass a string over a reused buffer.
+	return &ParseError{Value: strings.Clone(s)}
 }
 
 // ParseError reports a value that no supported layout matches.
