@@ -3,8 +3,8 @@ package mde
 import (
 	"bytes"
 	"encoding/binary"
-	"math/bits"
 	"errors"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
