@@ -73,7 +73,7 @@ type Engine struct {
 	opts    Options
 	dets    []Named
 	routes  [stagewatch.NumKinds][]int // detector indexes per kind
-	pending minHeap[*stagewatch.Event] // the reorder buffer
+	pending reorderBuffer
 
 	started   bool
 	newest    time.Time // the latest event time seen
@@ -107,7 +107,7 @@ func New(dets []Named, opts Options) (*Engine, error) {
 	e := &Engine{
 		opts:    opts,
 		dets:    slices.Clone(dets),
-		pending: newEventHeap(),
+		pending: newReorderBuffer(),
 		byID:    make(map[string]int),
 		seen:    make(map[string]struct{}),
 	}

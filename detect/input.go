@@ -48,7 +48,7 @@ type batch struct {
 func read(ctx context.Context, in Input, lateness time.Duration, out chan<- batch) {
 	defer close(out)
 	counter, _ := in.Source.(ByteCounter)
-	buf := newEventHeap()
+	buf := newReorderBuffer()
 	var (
 		b                 batch
 		started           bool

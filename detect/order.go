@@ -116,3 +116,63 @@ func eventLess(a, b *stagewatch.Event) bool { return Compare(a, b) < 0 }
 func newEventHeap() minHeap[*stagewatch.Event] {
 	return minHeap[*stagewatch.Event]{less: eventLess}
 }
+
+// reorderBuffer holds events until they can be released in Compare order.
+// Telemetry mostly arrives in order, so events not less than the newest
+// in-order event go to a FIFO at O(1) and only the stragglers pay for the
+// heap; the least of the two heads is released first.
+type reorderBuffer struct {
+	fifo []*stagewatch.Event // in Compare order from head on
+	head int
+	heap minHeap[*stagewatch.Event]
+}
+
+func newReorderBuffer() reorderBuffer {
+	return reorderBuffer{heap: newEventHeap()}
+}
+
+func (b *reorderBuffer) len() int { return len(b.fifo) - b.head + b.heap.len() }
+
+func (b *reorderBuffer) push(ev *stagewatch.Event) {
+	if n := len(b.fifo); n == b.head || Compare(ev, b.fifo[n-1]) >= 0 {
+		b.fifo = append(b.fifo, ev)
+		return
+	}
+	b.heap.push(ev)
+}
+
+// top returns the least event; the buffer must not be empty.
+func (b *reorderBuffer) top() *stagewatch.Event {
+	if b.fromHeap() {
+		return b.heap.top()
+	}
+	return b.fifo[b.head]
+}
+
+// pop removes and returns the least event; the buffer must not be empty.
+func (b *reorderBuffer) pop() *stagewatch.Event {
+	if b.fromHeap() {
+		return b.heap.pop()
+	}
+	ev := b.fifo[b.head]
+	b.fifo[b.head] = nil
+	b.head++
+	switch n := len(b.fifo) - b.head; {
+	case n == 0:
+		b.fifo, b.head = b.fifo[:0], 0
+	case b.head >= 1024 && b.head >= n:
+		// Slide the live part down so the slice does not grow forever.
+		copy(b.fifo, b.fifo[b.head:])
+		clear(b.fifo[n:])
+		b.fifo, b.head = b.fifo[:n], 0
+	}
+	return ev
+}
+
+// fromHeap reports whether the least event is the heap's.
+func (b *reorderBuffer) fromHeap() bool {
+	if b.heap.len() == 0 {
+		return false
+	}
+	return len(b.fifo) == b.head || Compare(b.heap.top(), b.fifo[b.head]) < 0
+}

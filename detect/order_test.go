@@ -70,3 +70,52 @@ func TestEventHeapSorts(t *testing.T) {
 		}
 	}
 }
+
+func TestReorderBufferReleasesLeast(t *testing.T) {
+	tests := []struct {
+		name     string
+		lateness time.Duration // arrival jitter; 0 is in order
+		popEvery int           // pop after every n pushes
+	}{
+		{"in order", 0, 1},
+		{"in order, long buffer", 0, 3000},
+		{"jittered", 10 * time.Second, 2},
+		{"heavily jittered", 10 * time.Minute, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(13, 14))
+			evs := genEvents(rng, 5000, []string{"a", "b"}, time.Hour, time.Second)
+			if tt.lateness > 0 {
+				evs = jitter(rng, evs, tt.lateness)
+			}
+			b := newReorderBuffer()
+			var held []*stagewatch.Event // the reference contents
+			popOne := func() {
+				i := 0
+				for j := range held {
+					if Compare(held[j], held[i]) < 0 {
+						i = j
+					}
+				}
+				if got := b.pop(); got != held[i] {
+					t.Fatalf("pop returned %s at %v, want %s at %v", got.File.Path, got.Time, held[i].File.Path, held[i].Time)
+				}
+				held = append(held[:i], held[i+1:]...)
+			}
+			for n, ev := range evs {
+				b.push(ev)
+				held = append(held, ev)
+				if (n+1)%tt.popEvery == 0 {
+					popOne()
+				}
+			}
+			for len(held) > 0 {
+				if b.len() != len(held) {
+					t.Fatalf("len = %d, want %d", b.len(), len(held))
+				}
+				popOne()
+			}
+		})
+	}
+}
