@@ -3,6 +3,7 @@ package stagewatch
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -110,14 +111,14 @@ type Alert struct {
 	Confidence Confidence     `json:"confidence"`
 	Risk       int            `json:"risk"` // 0-100
 	Host       string         `json:"host"`
-	User       string         `json:"user,omitempty"`
-	Process    string         `json:"process,omitempty"`
+	User       string         `json:"user"`
+	Process    string         `json:"process"`
 	FirstSeen  time.Time      `json:"first_seen"`
 	LastSeen   time.Time      `json:"last_seen"`
 	Summary    string         `json:"summary"`
-	Fields     map[string]any `json:"fields,omitempty"`
-	Parameters map[string]any `json:"parameters,omitempty"`
-	Evidence   []Evidence     `json:"evidence,omitempty"`
+	Fields     map[string]any `json:"fields"`
+	Parameters map[string]any `json:"parameters"`
+	Evidence   []Evidence     `json:"evidence"`
 	Guide      Guide          `json:"guide"`
 }
 
@@ -161,4 +162,20 @@ func RiskScore(s Severity, c Confidence) int {
 	base := [...]int{10, 25, 50, 75, 90}[min(int(s), 4)]
 	adj := [...]int{-15, 0, 10}[min(int(c), 2)]
 	return max(0, min(100, base+adj))
+}
+
+// MarshalJSON writes every documented key, with empty objects and arrays
+// rather than null, so consumers can rely on the schema of docs/alerts.md.
+func (a Alert) MarshalJSON() ([]byte, error) {
+	type plain Alert // without the method, so Marshal does not recurse
+	if a.Fields == nil {
+		a.Fields = map[string]any{}
+	}
+	if a.Parameters == nil {
+		a.Parameters = map[string]any{}
+	}
+	if a.Evidence == nil {
+		a.Evidence = []Evidence{}
+	}
+	return json.Marshal(plain(a))
 }

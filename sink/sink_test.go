@@ -174,6 +174,9 @@ func TestJSONRoundTrip(t *testing.T) {
 				want := alerts[i]
 				want.Summary = strings.ToValidUTF8(want.Summary, "\uFFFD")
 				want.Process = strings.ToValidUTF8(want.Process, "\uFFFD")
+				if want.Evidence == nil {
+					want.Evidence = []stagewatch.Evidence{} // written as [], never null
+				}
 				if diff := cmp.Diff(want, got[i], cmp.FilterPath(func(p cmp.Path) bool {
 					s := p.String()
 					return s == "Fields" || s == "Parameters"
