@@ -209,11 +209,13 @@ func splitPowerShell(s string) [][]string {
 	var cur []string
 	var b strings.Builder
 	inWord := false
+	braces := 0 // { opened inside the current word, as in c:\users\{user}\x
 	endWord := func() {
 		if inWord {
 			cur = append(cur, b.String())
 			b.Reset()
 			inWord = false
+			braces = 0
 		}
 	}
 	endCmd := func() {
@@ -228,6 +230,12 @@ func splitPowerShell(s string) [][]string {
 		switch {
 		case c == ' ' || c == '\t' || c == '\r':
 			endWord()
+		case c == '{' && inWord:
+			braces++
+			b.WriteByte(c)
+		case c == '}' && braces > 0:
+			braces--
+			b.WriteByte(c)
 		case c == ';' || c == '|' || c == '\n' || c == '{' || c == '}' || c == '(' || c == ')' || c == '&' && i+1 < len(s) && s[i+1] == '&':
 			endCmd()
 			if c == '&' {

@@ -175,7 +175,7 @@ func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) 
 	best := copyMatch{}
 	parsed := false
 	for _, op := range ops {
-		if op.Dest == "" {
+		if op.Dest == "" || isVariable(op.Dest) {
 			continue
 		}
 		parsed = true
@@ -229,6 +229,12 @@ func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) 
 		m.conf = lower(m.conf)
 	}
 	return m, true
+}
+
+// isVariable reports whether a destination is an unexpanded variable
+// ($d, $d\x, %1, %~dp0x, $(...)) whose value the command line does not show.
+func isVariable(dest string) bool {
+	return strings.HasPrefix(dest, "$") || strings.HasPrefix(dest, "%") || strings.Contains(dest, "$(")
 }
 
 // seedCopyVerb is the seed's has_any("robocopy", "xcopy", "copy /",
