@@ -97,6 +97,7 @@ func TestStoryAlerts(t *testing.T) {
 	want := []string{
 		"archive-in-staging ws-alice01.corp.contoso.com corp\\alice 7z.exe",
 		"bulk-copy-command ws-alice01.corp.contoso.com corp\\alice cmd.exe",
+		"bulk-copy-command ws-alice01.corp.contoso.com corp\\alice powershell.exe",
 		"bulk-file-staging ws-alice01.corp.contoso.com corp\\alice Robocopy.exe",
 		"bulk-file-staging ws-alice01.corp.contoso.com corp\\alice powershell.exe",
 	}
