@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"stagewatch": func() { main() },
+		// gzip-file SRC DST compresses a file, so scripts can test .gz inputs.
+		"gzip-file": func() {
+			if err := gzipFile(os.Args[1], os.Args[2]); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		},
+		// binary-file FILE writes bytes that are no text format.
+		"binary-file": func() {
+			data := []byte{0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0x80}
+			if err := os.WriteFile(os.Args[1], data, 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		},
+		// big-line FILE N writes a file whose first line is N bytes long,
+		// then copies standard input after it.
+		"big-line": func() {
+			if err := bigLine(os.Args[1], os.Args[2]); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		},
+	})
+}
+
+// TestScripts runs the CLI scenarios in testdata/script: each is a txtar
+// archive of commands, input files and expected output.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{Dir: "testdata/script"})
+}
+
+func gzipFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	zw := gzip.NewWriter(f)
+	if _, err := zw.Write(data); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+func bigLine(path, size string) error {
+	var n int
+	if _, err := fmt.Sscan(size, &n); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	chunk := make([]byte, 1<<20)
+	for i := range chunk {
+		chunk[i] = 'x'
+	}
+	if _, err := f.WriteString(`{"Timestamp":"2026-05-01T10:00:00Z","junk":"`); err != nil {
+		return err
+	}
+	for n > 0 {
+		k := min(n, len(chunk))
+		if _, err := f.Write(chunk[:k]); err != nil {
+			return err
+		}
+		n -= k
+	}
+	if _, err := f.WriteString("\"}\n"); err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, os.Stdin); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// TestRunInProcess checks run without a subprocess: the version command
+// writes to the given stdout.
+func TestRunInProcess(t *testing.T) {
+	var out, errw bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, nil, &out, &errw); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); len(got) < len("stagewatch ") || got[:len("stagewatch ")] != "stagewatch " {
+		t.Errorf("version printed %q", got)
+	}
+}
