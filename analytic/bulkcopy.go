@@ -143,7 +143,7 @@ func (d *BulkCopyCommandDetector) Observe(ev *stagewatch.Event) []stagewatch.Ale
 	if name == "" {
 		_, name = stagewatch.SplitPath(ev.Host.OS, ev.Proc.Image)
 	}
-	if !d.tools.IsCandidate(name) {
+	if !d.tools.IsCandidate(name) || !mayCopy(ev.Proc.CommandLine) {
 		return nil
 	}
 	m, ok := d.match(ev)
@@ -229,6 +229,39 @@ func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) 
 		m.conf = lower(m.conf)
 	}
 	return m, true
+}
+
+// mayCopy is a cheap, allocation-free prefilter on the raw command line:
+// every copy tool's name contains one of these fragments, and " -e" catches
+// PowerShell's -EncodedCommand, whose script is not visible.
+func mayCopy(cmdline string) bool {
+	for _, f := range []string{"cp", "copy", "rsync", "ditto", "move", " -e", " /e"} {
+		if containsFold(cmdline, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s contains the lower-case sub, ignoring
+// ASCII case in s.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // isVariable reports whether a destination is an unexpanded variable

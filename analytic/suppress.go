@@ -35,7 +35,16 @@ type Suppressions struct {
 	names   []string
 	clauses []clause
 	counts  []int
+	// byProcess caches, per acting image and parent, the clauses whose
+	// image and parent conditions hold, so the common case (a process no
+	// suppression names) costs one map lookup.
+	byProcess map[procKey][]int32
 }
+
+type procKey struct{ image, parent string }
+
+// maxProcCache bounds byProcess; when full it is cleared.
+const maxProcCache = 4096
 
 type clause struct {
 	sup                                   int // index into names
@@ -115,6 +124,7 @@ func NewSuppressions(builtin, enabled List, rules []SuppressRule) (*Suppressions
 		s.clauses = append(s.clauses, c)
 	}
 	s.counts = make([]int, len(s.names))
+	s.byProcess = make(map[procKey][]int32)
 	return s, nil
 }
 
@@ -166,10 +176,23 @@ func (s *Suppressions) Match(subj *Subject) (string, bool) {
 	if s == nil {
 		return "", false
 	}
-	for i := range s.clauses {
+	key := procKey{subj.Image, subj.Parent}
+	cands, ok := s.byProcess[key]
+	if !ok {
+		for i := range s.clauses {
+			c := &s.clauses[i]
+			if anyPath(c.image, subj.Image) && anyPath(c.parent, subj.Parent) {
+				cands = append(cands, int32(i))
+			}
+		}
+		if len(s.byProcess) >= maxProcCache {
+			clear(s.byProcess)
+		}
+		s.byProcess[key] = cands
+	}
+	for _, i := range cands {
 		c := &s.clauses[i]
-		if anyPath(c.image, subj.Image) && anyPath(c.parent, subj.Parent) && anyGlob(c.cmd, subj.CommandLine) &&
-			anyPath(c.path, subj.Path) && anyUser(c.user, subj.User) && anyGlob(c.hosts, subj.Host) {
+		if anyGlob(c.cmd, subj.CommandLine) && anyPath(c.path, subj.Path) && anyUser(c.user, subj.User) && anyGlob(c.hosts, subj.Host) {
 			s.counts[c.sup]++
 			return s.names[c.sup], true
 		}
