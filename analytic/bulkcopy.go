@@ -372,9 +372,9 @@ func (d *BulkCopyCommandDetector) alert(ep *window.Episode[copyKey, copyAcc]) st
 		Fields: map[string]any{
 			"commands":      ep.Distinct,
 			"events":        ep.Matches,
-			"tools":         acc.tools,
+			"tools":         nonNil(acc.tools),
 			"destination":   acc.dest,
-			"sources":       acc.sources,
+			"sources":       nonNil(acc.sources),
 			"method":        acc.method,
 			"recursive":     acc.recursive,
 			"wildcard":      acc.wildcard,

@@ -229,7 +229,7 @@ func (d *BulkFileStagingDetector) alert(ep *window.Episode[bulkKey, fileAcc]) st
 			"creates":       acc.creates,
 			"modifies":      acc.modifies,
 			"bytes":         bytes,
-			"extensions":    acc.exts,
+			"extensions":    nonNil(acc.exts),
 			"folder":        folder,
 			"staging_entry": acc.entry,
 			"tier":          acc.tier,

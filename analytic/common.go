@@ -182,3 +182,11 @@ func userLabel(u stagewatch.User) string {
 
 // listParams renders a List for Alert.Parameters.
 func listParams(l List) []string { return slices.Clone([]string(l)) }
+
+// nonNil makes an empty set render as [] rather than null in JSON.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
