@@ -57,11 +57,15 @@ type Decoder struct {
 	table   string
 	done    error // io.EOF or a fatal error, returned once queue is empty
 
-	resync bool // after a JSON error: skip lines until one starts a value
-	stream streamState
-	row    row // reused scratch rows
-	sub    row
-	csv    *csvState
+	// After a JSON error that may leave the rest of a multi-line value
+	// behind, lines are skipped until one starts a value, and counted.
+	resync   bool
+	skipped  int
+	skipFrom int64
+	stream   streamState
+	row      row // reused scratch rows
+	sub      row
+	csv      *csvState
 }
 
 type mode uint8

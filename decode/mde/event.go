@@ -68,9 +68,11 @@ func toEvent(r *row, origin stagewatch.Origin) mapped {
 		if p, ok := r.int(fRemotePort); ok {
 			ev.Net.RemotePort = int(p)
 		}
-	default: // file kinds and Mount
+	case a.kind == stagewatch.Mount:
 		actor(ev, r, &sb, os)
-		fileFields(ev, r, &sb, os, table == tableEvents)
+	default:
+		actor(ev, r, &sb, os)
+		fileFields(ev, r, &sb, os)
 	}
 	return mapped{ev: ev, table: table}
 }
@@ -131,7 +133,7 @@ func (r *row) os() stagewatch.OS {
 // process that performed a file or network action.
 func actor(ev *stagewatch.Event, r *row, sb *strbuf, os stagewatch.OS) {
 	p := &ev.Proc
-	p.Image, p.Name = sb.join(os, r, fIPFolderPath, fIPFileName, false)
+	p.Image, p.Name = sb.join(os, r, fIPFolderPath, fIPFileName)
 	p.CommandLine = sb.value(r, fIPCommandLine)
 	p.PID, _ = r.int(fIPID)
 	p.ParentPID, _ = r.int(fIPParentID)
@@ -156,7 +158,7 @@ func actor(ev *stagewatch.Event, r *row, sb *strbuf, os stagewatch.OS) {
 // fields its initiating process.
 func processStart(ev *stagewatch.Event, r *row, sb *strbuf, os stagewatch.OS) {
 	p := &ev.Proc
-	p.Image, p.Name = sb.join(os, r, fFolderPath, fFileName, false)
+	p.Image, p.Name = sb.join(os, r, fFolderPath, fFileName)
 	p.CommandLine = sb.value(r, fProcessCommandLine)
 	if p.Image == "" && os != stagewatch.Windows && strings.HasPrefix(p.CommandLine, "/") {
 		// Linux container processes can have FileName "/" and no
@@ -168,7 +170,7 @@ func processStart(ev *stagewatch.Event, r *row, sb *strbuf, os stagewatch.OS) {
 		p.Image, p.Name = exe, baseName(os, exe)
 	}
 	p.PID, _ = r.int(fProcessID)
-	p.ParentImage, p.ParentName = sb.join(os, r, fIPFolderPath, fIPFileName, false)
+	p.ParentImage, p.ParentName = sb.join(os, r, fIPFolderPath, fIPFileName)
 	p.ParentCommandLine = sb.value(r, fIPCommandLine)
 	p.ParentPID, _ = r.int(fIPID)
 	if os != stagewatch.Windows {
@@ -189,10 +191,9 @@ func processStart(ev *stagewatch.Event, r *row, sb *strbuf, os stagewatch.OS) {
 	}
 }
 
-// fileFields fills File and Remote. DeviceEvents rows hold the folder only
-// in FolderPath, so their paths are always joined.
-func fileFields(ev *stagewatch.Event, r *row, sb *strbuf, os stagewatch.OS, folderOnly bool) {
-	full, _ := sb.join(os, r, fFolderPath, fFileName, folderOnly)
+// fileFields fills File and Remote.
+func fileFields(ev *stagewatch.Event, r *row, sb *strbuf, os stagewatch.OS) {
+	full, _ := sb.join(os, r, fFolderPath, fFileName)
 	if full != "" {
 		setPath(&ev.File, sb, os, full)
 	}
@@ -201,7 +202,7 @@ func fileFields(ev *stagewatch.Event, r *row, sb *strbuf, os stagewatch.OS, fold
 		ev.File.Size = n
 	}
 	if r.has(fPreviousFolderPath) || r.has(fPreviousFileName) {
-		ev.File.PrevPath, _ = sb.join(os, r, fPreviousFolderPath, fPreviousFileName, folderOnly)
+		ev.File.PrevPath, _ = sb.join(os, r, fPreviousFolderPath, fPreviousFileName)
 	}
 	ev.File.SHA256 = sb.value(r, fSHA256)
 

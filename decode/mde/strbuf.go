@@ -38,7 +38,7 @@ func (s *strbuf) appendValue(v []byte, k valueKind) {
 		s.b = append(s.b, v...)
 	}
 	if !utf8.Valid(s.b[start:]) {
-		fixed := bytes.ToValidUTF8(nil, s.b[start:])
+		fixed := bytes.ToValidUTF8(s.b[start:], []byte("\uFFFD"))
 		s.b = append(s.b[:start], fixed...)
 	}
 }
@@ -70,9 +70,11 @@ func (s *strbuf) lower(r *row, f field) string {
 
 // join returns the full path of a file given MDE's folder and file name
 // columns, and the file name. FolderPath usually holds the full path
-// already (formats.md 1.3); it is joined with the name only when its last
-// element is not the name, or always when the table stores folders only.
-func (s *strbuf) join(os stagewatch.OS, r *row, folder, name field, always bool) (full, base string) {
+// already, but DeviceEvents rows and some InitiatingProcessFolderPath
+// values hold the folder only (formats.md 1.3): the two are joined unless
+// the folder's last element is the file name. The rule is applied to every
+// table alike, because exports do not always say which table a row is from.
+func (s *strbuf) join(os stagewatch.OS, r *row, folder, name field) (full, base string) {
 	start := len(s.b)
 	if r.has(folder) {
 		s.appendValue(r.raw(folder), r.f[folder].kind)
@@ -96,7 +98,7 @@ func (s *strbuf) join(os stagewatch.OS, r *row, folder, name field, always bool)
 		return base, base
 	}
 	folderStr := unsafe.String(&s.b[start], folderEnd-start)
-	if !always && strings.EqualFold(baseName(os, folderStr), base) {
+	if strings.EqualFold(baseName(os, folderStr), base) {
 		return folderStr, base
 	}
 	return s.str(start), base

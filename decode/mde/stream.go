@@ -29,16 +29,21 @@ func (d *Decoder) stepJSON() {
 		return
 	}
 	if !in.skipSpace() {
+		d.endResync()
 		d.finish()
 		return
 	}
 	line := in.line
 	c := in.buf[in.start]
 	if d.resync && c != '{' && c != '[' {
+		if d.skipped == 0 {
+			d.skipFrom = line
+		}
+		d.skipped++
 		in.skipLine()
 		return
 	}
-	d.resync = false
+	d.endResync()
 	switch c {
 	case '[':
 		in.consume(1)
@@ -49,7 +54,6 @@ func (d *Decoder) stepJSON() {
 		d.record++
 		d.fail(d.origin(line), "malformed json", errNotJSON)
 		in.skipLine()
-		d.resync = true
 		return
 	}
 
@@ -60,7 +64,6 @@ func (d *Decoder) stepJSON() {
 		skipped := in.skipLine()
 		d.fail(d.origin(line), "line too long",
 			fmt.Errorf("line %d is %d bytes, longer than the MaxLine limit of %d", line, skipped, in.max))
-		d.resync = true
 		return
 	}
 	b := in.buf[in.start : in.start+n]
@@ -105,6 +108,17 @@ func (d *Decoder) stepJSON() {
 		in.consume(size)
 		d.resync = true
 	}
+}
+
+// endResync ends skipping after a bad record that may have spanned lines,
+// and reports the lines skipped so that none is dropped silently.
+func (d *Decoder) endResync() {
+	if d.skipped > 0 {
+		d.record++
+		d.fail(d.origin(d.skipFrom), "malformed json",
+			fmt.Errorf("skipped %d lines that follow a bad record (lines %d-%d)", d.skipped, d.skipFrom, d.in.line-1))
+	}
+	d.resync, d.skipped = false, 0
 }
 
 // object queues the events of a scanned top-level object: the rows of its
