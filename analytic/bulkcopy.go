@@ -231,56 +231,6 @@ func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) 
 	return m, true
 }
 
-// mayCopy is a cheap, allocation-free prefilter on the raw command line:
-// every copy tool's name contains one of these fragments, and " -e" catches
-// PowerShell's -EncodedCommand, whose script is not visible.
-func mayCopy(cmdline string) bool {
-	for _, f := range []string{"cp", "copy", "rsync", "ditto", "move", " -e", " /e"} {
-		if containsFold(cmdline, f) {
-			return true
-		}
-	}
-	return false
-}
-
-// containsFold reports whether s contains the lower-case sub, ignoring
-// ASCII case in s.
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		j := 0
-		for ; j < len(sub); j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != sub[j] {
-				break
-			}
-		}
-		if j == len(sub) {
-			return true
-		}
-	}
-	return false
-}
-
-// isVariable reports whether a destination is an unexpanded variable
-// ($d, $d\x, %1, %~dp0x, $(...)) whose value the command line does not show.
-func isVariable(dest string) bool {
-	return strings.HasPrefix(dest, "$") || strings.HasPrefix(dest, "%") || strings.Contains(dest, "$(")
-}
-
-// seedCopyVerb is the seed's has_any("robocopy", "xcopy", "copy /",
-// "Copy-Item", "cp -r") extended with the other copy tools.
-func seedCopyVerb(norm string) bool {
-	for _, v := range []string{"robocopy", "xcopy", "copy /", "copy-item", "cp -r", "rsync", "scp ", "ditto ", "cpi ", "move-item"} {
-		if strings.Contains(norm, v) {
-			return true
-		}
-	}
-	return false
-}
-
 // destTier matches a destination argument: as a folder, and as a file in its
 // parent folder. Relative destinations are resolved against the process's
 // working folder when the telemetry has it.
