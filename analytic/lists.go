@@ -94,7 +94,7 @@ func NewArchives(extensions, magics List) (*Archives, error) {
 		m := magic{name: f[0]}
 		f = f[1:]
 		if len(f) > 0 && strings.HasPrefix(f[0], "@") {
-			if _, err := fmt.Sscanf(f[0], "@%d", &m.offset); err != nil || m.offset < 0 {
+			if _, err := fmt.Sscanf(f[0], "@%d", &m.offset); err != nil || m.offset < 0 || m.offset > 1<<16 {
 				return nil, fmt.Errorf("archive magic %q: bad offset %q", raw, f[0])
 			}
 			f = f[1:]

@@ -153,3 +153,43 @@ func BenchmarkStagingMatch(b *testing.B) {
 		set.Windows.Match(dirs[i%len(dirs)])
 	}
 }
+
+// FuzzStaging checks that any entry either fails to parse or matches any
+// folder without panicking.
+func FuzzStaging(f *testing.F) {
+	f.Add(`1 ^\$recycle.bin\$`, `c:\$recycle.bin\.x\`, false)
+	f.Add(`2 ^/home/*/ aggregation`, `/home/bob/x/`, true)
+	f.Add(`1 \temp\`, `\temp`, false)
+	f.Fuzz(func(t *testing.T, entry, dir string, posix bool) {
+		os := stagewatch.Windows
+		if posix {
+			os = stagewatch.MacOS
+		}
+		s, err := NewStaging(os, List{entry})
+		if err != nil {
+			return
+		}
+		s.Match(dir)
+		s.MatchAggregation(dir)
+		s.Contains(dir)
+	})
+}
+
+// FuzzArchives checks the extension and magic parsers and matchers.
+func FuzzArchives(f *testing.F) {
+	f.Add(".7z.###", "tar @257 75 73", "a.7z.001", []byte("ustar"))
+	f.Fuzz(func(t *testing.T, ext, magic, name string, header []byte) {
+		a, err := NewArchives(List{ext}, List{magic})
+		if err != nil {
+			return
+		}
+		a.MatchName(name, stagewatch.Ext(name))
+		a.MatchHeader(header)
+	})
+}
+
+func TestArchivesHugeOffset(t *testing.T) {
+	if _, err := NewArchives(nil, List{"x @9223372036854775807 00"}); err == nil {
+		t.Error("NewArchives accepted an offset beyond any header")
+	}
+}
