@@ -159,9 +159,6 @@ func (d *Decoder) readRecord() (int64, csvStatus) {
 			return line, csvTooLong
 		}
 		if !more() {
-			if n := len(c.rec); n > 0 && c.rec[n-1] == '\r' {
-				c.rec = c.rec[:n-1]
-			}
 			c.ends = append(c.ends, len(c.rec))
 			in.consume(i)
 			return line, csvOK
@@ -210,7 +207,15 @@ func (d *Decoder) readRecord() (int64, csvStatus) {
 			}
 		}
 		if !more() {
-			continue // the loop top ends the record
+			if i > in.max {
+				continue // the loop top reports it
+			}
+			if n := len(c.rec); n > fieldStart && c.rec[n-1] == '\r' {
+				c.rec = c.rec[:n-1]
+			}
+			c.ends = append(c.ends, len(c.rec))
+			in.consume(i)
+			return line, csvOK
 		}
 		if in.buf[in.start+i] == ',' {
 			c.ends = append(c.ends, len(c.rec))
