@@ -267,8 +267,8 @@ func (d *ArchiveInStagingDetector) alert(ep *window.Episode[archiveKey, archiveA
 			"parent":        ev.Proc.ParentName,
 		},
 		Parameters: map[string]any{
-			"window":       d.p.Window.String(),
-			"episode_gap":  d.p.EpisodeGap.String(),
+			"window":       stagewatch.FormatDuration(d.p.Window),
+			"episode_gap":  stagewatch.FormatDuration(d.p.EpisodeGap),
 			"max_tier":     d.p.MaxTier,
 			"suppressions": listParams(d.p.Suppressions),
 		},

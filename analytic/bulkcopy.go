@@ -335,8 +335,8 @@ func (d *BulkCopyCommandDetector) alert(ep *window.Episode[copyKey, copyAcc]) st
 			"parent":        ev.Proc.ParentName,
 		},
 		Parameters: map[string]any{
-			"window":       d.p.Window.String(),
-			"episode_gap":  d.p.EpisodeGap.String(),
+			"window":       stagewatch.FormatDuration(d.p.Window),
+			"episode_gap":  stagewatch.FormatDuration(d.p.EpisodeGap),
 			"max_tier":     d.p.MaxTier,
 			"fallback":     d.p.Fallback,
 			"suppressions": listParams(d.p.Suppressions),

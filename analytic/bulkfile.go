@@ -240,8 +240,8 @@ func (d *BulkFileStagingDetector) alert(ep *window.Episode[bulkKey, fileAcc]) st
 		},
 		Parameters: map[string]any{
 			"min_files":    d.p.MinFiles,
-			"window":       d.p.Window.String(),
-			"episode_gap":  d.p.EpisodeGap.String(),
+			"window":       stagewatch.FormatDuration(d.p.Window),
+			"episode_gap":  stagewatch.FormatDuration(d.p.EpisodeGap),
 			"max_tier":     d.p.MaxTier,
 			"suppressions": listParams(d.p.Suppressions),
 		},

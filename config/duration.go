@@ -70,17 +70,3 @@ func durationError(err error) error {
 	}
 	return errors.New("not a duration (use e.g. 90s, 30m, 24h or 7d)")
 }
-
-// FormatDuration prints d compactly, without the zero minutes and seconds
-// time.Duration.String adds: 24h, 30m, 1h30m, 90s prints as 1m30s. It
-// prints what ParseDuration reads back to the same value.
-func FormatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/stagewatch/stagewatch"
 	"math"
 	"testing"
 	"time"
@@ -70,7 +71,7 @@ func TestFormatDuration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			got := FormatDuration(tt.in)
+			got := stagewatch.FormatDuration(tt.in)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
@@ -91,9 +92,9 @@ func FuzzParseDuration(f *testing.F) {
 		if err != nil {
 			return
 		}
-		back, err := ParseDuration(FormatDuration(d))
+		back, err := ParseDuration(stagewatch.FormatDuration(d))
 		if err != nil || back != d {
-			t.Errorf("%q -> %v -> %q -> %v, %v", s, d, FormatDuration(d), back, err)
+			t.Errorf("%q -> %v -> %q -> %v, %v", s, d, stagewatch.FormatDuration(d), back, err)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding"
 	"fmt"
+	"github.com/stagewatch/stagewatch"
 	"io"
 	"math"
 	"reflect"
@@ -170,7 +171,7 @@ func node(v reflect.Value, path string) (*yaml.Node, error) {
 	t := v.Type()
 	switch {
 	case t == durationType:
-		return scalar("!!str", FormatDuration(time.Duration(v.Int()))), nil
+		return scalar("!!str", stagewatch.FormatDuration(time.Duration(v.Int()))), nil
 	case t.Implements(textMarshalerType):
 		b, err := v.Interface().(encoding.TextMarshaler).MarshalText()
 		if err != nil {
