@@ -63,7 +63,8 @@ type copyKey struct {
 type copyMatch struct {
 	ev        *stagewatch.Event
 	tool      string
-	dest      string // destination as written; "" for the fallback
+	dest      string // destination, normalized: the grouping key; "" for the fallback
+	shown     string // destination in the command line's own case, for people
 	sources   []string
 	method    string // "destination" or "substring"
 	recursive bool
@@ -115,7 +116,7 @@ func NewBulkCopyCommand(p BulkCopyCommandParams, opts Options) (*BulkCopyCommand
 	d.win = window.New[copyKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
 		func(acc *copyAcc, m copyMatch) {
 			if acc.first == nil {
-				acc.first, acc.dest, acc.method, acc.tier, acc.entry = m.ev, m.dest, m.method, m.tier, m.entry
+				acc.first, acc.dest, acc.method, acc.tier, acc.entry = m.ev, m.shown, m.method, m.tier, m.entry
 			}
 			acc.conf = max(acc.conf, m.conf)
 			acc.tools = addSorted(acc.tools, m.tool, 8)
@@ -199,6 +200,12 @@ func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) 
 		}
 	}
 	if best.ev != nil {
+		best.shown = originalCase(ev.Proc.CommandLine, best.dest)
+		shownSources := make([]string, len(best.sources))
+		for i, src := range best.sources {
+			shownSources[i] = originalCase(ev.Proc.CommandLine, src)
+		}
+		best.sources = shownSources
 		return best, true
 	}
 	if parsed || !d.p.Fallback {
@@ -229,6 +236,19 @@ func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) 
 		m.conf = lower(m.conf)
 	}
 	return m, true
+}
+
+// originalCase returns dest as the command line spells it. dest was parsed
+// from NormalizeCommandLine(cmdline), which only expands variables and
+// lower-cases ASCII, so offsets in the lower-cased expansion are offsets in
+// the expansion itself. A destination the command line does not spell out
+// (resolved against the working folder, say) is returned as it is.
+func originalCase(cmdline, dest string) string {
+	expanded := stagewatch.ExpandEnv(cmdline)
+	if i := strings.Index(stagewatch.LowerASCII(expanded), dest); i >= 0 {
+		return expanded[i : i+len(dest)]
+	}
+	return dest
 }
 
 // destTier matches a destination argument: as a folder, and as a file in its
