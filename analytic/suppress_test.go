@@ -101,6 +101,13 @@ func TestBuiltinSuppressions(t *testing.T) {
 		{name: "chrome.exe in Public", attack: true,
 			subj: Subject{Image: `C:\Users\Public\chrome.exe`, Path: `C:\Users\Public\loot\a`}},
 
+		{name: "Defender scan history", want: "security-agent",
+			subj: Subject{Image: `C:\ProgramData\Microsoft\Windows Defender\Platform\4.18.24090.11-0\MsMpEng.exe`, Path: `C:\ProgramData\Microsoft\Windows Defender\Scans\History\CacheManager\A1B2-0.bin`}},
+		{name: "Defender engine writing into Public", attack: true,
+			subj: Subject{Image: `C:\ProgramData\Microsoft\Windows Defender\Platform\4.18.24090.11-0\MsMpEng.exe`, Path: `C:\Users\Public\loot\a.docx`}},
+		{name: "fake MsMpEng in ProgramData root", attack: true,
+			subj: Subject{Image: `C:\ProgramData\MsMpEng.exe`, Path: `C:\ProgramData\Microsoft\Windows Defender\Scans\x.docx`}},
+
 		{name: "Explorer ZIP extraction", want: "explorer-zip",
 			subj: Subject{Image: `C:\Windows\explorer.exe`, Path: `C:\Users\bob\AppData\Local\Temp\Temp1_report.zip\report\a.png`}},
 		{name: "Explorer writing into Public", attack: true,
