@@ -195,15 +195,12 @@ func (d *Decoder) readRecord() (int64, csvStatus) {
 		// Unquoted text, or stray text after a closing quote (kept, as
 		// lazy CSV readers do).
 		fieldStart := len(c.rec)
-		for more() {
-			b := in.buf[in.start+i]
-			if b == ',' || b == '\n' {
-				break
-			}
-			c.rec = append(c.rec, b)
-			i++
-			if i > in.max {
-				break
+		for more() && i <= in.max {
+			j := indexEither(in.buf[:in.end], in.start+i, ',', '\n') - in.start
+			c.rec = append(c.rec, in.buf[in.start+i:in.start+j]...)
+			i = j
+			if in.start+i < in.end {
+				break // at a delimiter
 			}
 		}
 		if !more() {

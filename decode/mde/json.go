@@ -66,15 +66,19 @@ func matches(x uint64, c byte) uint64 {
 // quoteOrBackslash returns the index of the first '"' or '\\' in b at or
 // after i, or len(b). Strings in MDE rows are short, so this beats two
 // bytes.IndexByte calls.
-func quoteOrBackslash(b []byte, i int) int {
+func quoteOrBackslash(b []byte, i int) int { return indexEither(b, i, '"', '\\') }
+
+// indexEither returns the index of the first c1 or c2 in b at or after i,
+// or len(b), testing eight bytes at a time.
+func indexEither(b []byte, i int, c1, c2 byte) int {
 	for i+8 <= len(b) {
 		x := binary.LittleEndian.Uint64(b[i:])
-		if m := matches(x, '"') | matches(x, '\\'); m != 0 {
+		if m := matches(x, c1) | matches(x, c2); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8
 	}
-	for i < len(b) && b[i] != '"' && b[i] != '\\' {
+	for i < len(b) && b[i] != c1 && b[i] != c2 {
 		i++
 	}
 	return i
