@@ -95,6 +95,10 @@ type File struct {
 	PrevPath string `json:"prev_path,omitempty"`
 	// Header holds the first bytes of the content when the telemetry has them.
 	Header []byte `json:"header,omitempty"`
+	// Type is the content type the sensor determined from the bytes, when
+	// it reports one (MDE AdditionalFields.FileType: "Zip", "SevenZip",
+	// "Rar"...), so renamed archives can be recognised without Header.
+	Type   string `json:"type,omitempty"`
 	SHA256 string `json:"sha256,omitempty"`
 	// NormDir is the normalized folder (NormalizePath of Dir, with a trailing
 	// separator) that staging lists are matched against.
