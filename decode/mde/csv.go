@@ -15,6 +15,9 @@ type csvState struct {
 	ends   []int  // end offset in rec of each field
 	tsLoc  *time.Location
 	genLoc *time.Location
+	// tooLong is the length of the last record skipped for exceeding
+	// MaxLine, up to the end of the line it was cut at.
+	tooLong int64
 }
 
 // column is what one CSV column holds.
@@ -47,7 +50,7 @@ func (d *Decoder) stepCSV() {
 	case csvTooLong:
 		d.record++
 		d.fail(d.origin(line), "line too long",
-			fmt.Errorf("line %d is longer than the MaxLine limit of %d", line, d.in.max))
+			fmt.Errorf("line %d is %d bytes, longer than the MaxLine limit of %d", line, c.tooLong, d.in.max))
 		return
 	case csvBadQuote:
 		d.record++
@@ -155,7 +158,7 @@ func (d *Decoder) readRecord() (int64, csvStatus) {
 	for {
 		if i > in.max {
 			in.consume(i)
-			in.skipLine()
+			c.tooLong = int64(i) + in.skipLine()
 			return line, csvTooLong
 		}
 		if !more() {
@@ -177,7 +180,7 @@ func (d *Decoder) readRecord() (int64, csvStatus) {
 					i = in.end - in.start
 					if i > in.max {
 						in.consume(i)
-						in.skipLine()
+						c.tooLong = int64(i) + in.skipLine()
 						return line, csvTooLong
 					}
 					continue
