@@ -63,7 +63,7 @@ type archiveMatch struct {
 	id     uint64
 	tier   int
 	entry  string
-	how    string // "extension", "header" or "rename"
+	how    string // "extension", "header", "content-type" or "rename"
 	format string // header format, when known
 }
 
@@ -119,7 +119,7 @@ func NewArchiveInStaging(p ArchiveInStagingParams, opts Options) (*ArchiveInStag
 			if m.format != "" {
 				acc.formats = addSorted(acc.formats, m.format, 16)
 			}
-			if m.how == "header" {
+			if m.how == "header" || m.how == "content-type" {
 				acc.disguise = true
 			}
 			if isSplitVolume(m.ev.File.Name) {
@@ -167,11 +167,12 @@ func (d *ArchiveInStagingDetector) Observe(ev *stagewatch.Event) []stagewatch.Al
 			}
 			m.how = "rename"
 		}
-		if f, ok := d.archives.MatchHeader(ev.File.Header); ok {
+		if f, how := d.content(ev); how != "" {
 			m.format = f
 		}
-	} else if f, ok := d.archives.MatchHeader(ev.File.Header); ok && ev.Kind == stagewatch.FileCreate {
-		m.how, m.format = "header", f
+	} else if f, how := d.content(ev); how != "" {
+		// An archive under another name: created so, or renamed to hide.
+		m.how, m.format = how, f
 	} else {
 		return nil
 	}
@@ -182,6 +183,21 @@ func (d *ArchiveInStagingDetector) Observe(ev *stagewatch.Event) []stagewatch.Al
 	m.id = hashPath(ev.Host.OS != stagewatch.Linux, ev.File.NormDir, ev.File.Name)
 	key := archiveKey{host: ev.Host.Key(), domain: ev.User.Domain, user: ev.User.Name, proc: ev.Proc.Name, dir: ev.File.NormDir}
 	return d.alerts(d.win.Add(key, m.id, ev.Time, m))
+}
+
+// content recognises an archive by its bytes: the header when the telemetry
+// has it, else the content type the sensor reported. how is "header",
+// "content-type" or "" when neither says archive.
+func (d *ArchiveInStagingDetector) content(ev *stagewatch.Event) (format, how string) {
+	if f, ok := d.archives.MatchHeader(ev.File.Header); ok {
+		return f, "header"
+	}
+	if ev.File.Type != "" {
+		if f, ok := d.archives.MatchType(ev.File.Type); ok {
+			return f, "content-type"
+		}
+	}
+	return "", ""
 }
 
 // Advance implements stagewatch.Detector.

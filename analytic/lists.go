@@ -153,6 +153,62 @@ func suffixDigits(name, pattern string) bool {
 	return true
 }
 
+// sensorArchive maps the content types sensors report (MDE
+// AdditionalFields.FileType, lower-cased, punctuation dropped) to the
+// archive names of the magic list. It is the sensors' vocabulary, not an
+// analyst's list: which formats count is still decided by the magic list.
+func sensorArchive(t string) (string, bool) {
+	switch t {
+	case "zip":
+		return "zip", true
+	case "sevenzip", "7zip", "7z":
+		return "7z", true
+	case "rar":
+		return "rar", true
+	case "gzip", "gz":
+		return "gzip", true
+	case "bzip2", "bz2":
+		return "bzip2", true
+	case "xz":
+		return "xz", true
+	case "zstd", "zstandard":
+		return "zstd", true
+	case "cab", "cabinet":
+		return "cab", true
+	case "tar":
+		return "tar", true
+	}
+	return "", false
+}
+
+// MatchType returns the archive format named by a sensor's content type
+// ("Zip", "SevenZip", "Rar"...), if that format is in the magic list.
+func (a *Archives) MatchType(t string) (string, bool) {
+	var b [16]byte
+	n := 0
+	for i := 0; i < len(t) && n < len(b); i++ {
+		c := t[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			b[n] = c + 'a' - 'A'
+			n++
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			b[n] = c
+			n++
+		}
+	}
+	name, ok := sensorArchive(string(b[:n]))
+	if !ok {
+		return "", false
+	}
+	for _, m := range a.magic {
+		if m.name == name {
+			return name, true
+		}
+	}
+	return "", false
+}
+
 // MatchHeader returns the archive format whose magic bytes header starts
 // with (at the magic's offset), if any.
 func (a *Archives) MatchHeader(header []byte) (string, bool) {
