@@ -205,6 +205,7 @@ func fileFields(ev *stagewatch.Event, r *row, sb *strbuf, os stagewatch.OS) {
 		ev.File.PrevPath, _ = sb.join(os, r, fPreviousFolderPath, fPreviousFileName)
 	}
 	ev.File.SHA256 = sb.value(r, fSHA256)
+	ev.File.Type = fileType(r, sb)
 
 	proto := ""
 	if r.has(fRequestProtocol) {
@@ -298,4 +299,41 @@ func setPath(f *stagewatch.File, sb *strbuf, os stagewatch.OS, p string) {
 		}
 	}
 	f.NormDir = stagewatch.NormalizeDir(os, sb.str(start))
+}
+
+// fileType returns AdditionalFields.FileType ("Zip", "SevenZip", "Rar"...),
+// the content type MDE determined, or "" when it is absent or "Unknown".
+// AdditionalFields is usually a JSON object escaped into a string, and
+// FileType values are plain words, so the raw bytes are searched directly
+// instead of being unescaped and parsed.
+func fileType(r *row, sb *strbuf) string {
+	if !r.has(fAdditionalFields) {
+		return ""
+	}
+	v := r.raw(fAdditionalFields)
+	i := bytes.Index(v, []byte("FileType"))
+	if i < 0 {
+		return ""
+	}
+	v = v[i+len("FileType"):]
+	// Skip the closing quote of the key, the colon and the value's
+	// opening quote, escaped or not.
+	j := 0
+	for j < len(v) && (v[j] == '\\' || v[j] == '"' || v[j] == ':' || v[j] == ' ') {
+		j++
+	}
+	k := j
+	for k < len(v) && isWordByte(v[k]) {
+		k++
+	}
+	if k == j || string(v[j:k]) == "Unknown" {
+		return ""
+	}
+	start := len(sb.b)
+	sb.b = append(sb.b, v[j:k]...)
+	return sb.str(start)
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '-' || c == '.' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
 }

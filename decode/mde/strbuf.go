@@ -115,7 +115,7 @@ func baseName(os stagewatch.OS, p string) string {
 
 // size bounds the bytes the kept fields of r need in a strbuf.
 func (r *row) size() int {
-	n := 16 + int(r.f[fFolderPath].end-r.f[fFolderPath].off)
+	n := 48 + int(r.f[fFolderPath].end-r.f[fFolderPath].off) // slack for FileType
 	for f := fDeviceID; f < fAdditionalFields; f++ {
 		if r.f[f].kind != vAbsent {
 			n += int(r.f[f].end-r.f[f].off) + 1
