@@ -10,19 +10,14 @@ import (
 
 // csvState holds the header and the current record of a CSV input.
 type csvState struct {
-	cols   []column
-	rec    []byte // the unescaped fields of the current record, back to back
-	ends   []int  // end offset in rec of each field
+	cols   []field // what each column holds; fNone for unused ones
+	rec    []byte  // the unescaped fields of the current record, back to back
+	ends   []int   // end offset in rec of each field
 	tsLoc  *time.Location
 	genLoc *time.Location
 	// tooLong is the length of the last record skipped for exceeding
 	// MaxLine, up to the end of the line it was cut at.
 	tooLong int64
-}
-
-// column is what one CSV column holds.
-type column struct {
-	field field
 }
 
 type csvStatus uint8
@@ -66,9 +61,9 @@ func (d *Decoder) stepCSV() {
 	r := &d.row
 	*r = row{src: c.rec, tsLoc: c.tsLoc, genLoc: c.genLoc}
 	start := 0
-	for i, col := range c.cols {
-		if col.field != fNone && col.field < fProperties {
-			r.set(col.field, start, c.ends[i], vString)
+	for i, f := range c.cols {
+		if f != fNone && f < fProperties {
+			r.set(f, start, c.ends[i], vString)
 		}
 		start = c.ends[i]
 	}
@@ -104,7 +99,7 @@ func (d *Decoder) header() {
 			c.genLoc = loc
 		}
 		have |= 1 << f
-		c.cols = append(c.cols, column{field: f})
+		c.cols = append(c.cols, f)
 	}
 	var missing []string
 	if have&(1<<fTimestamp|1<<fTimeGenerated) == 0 {

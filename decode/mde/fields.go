@@ -153,7 +153,7 @@ func lookup(key []byte) field {
 	return fNone
 }
 
-// kind says how a value's bytes are to be read.
+// valueKind says how a value's bytes are to be read.
 type valueKind uint8
 
 const (
