@@ -79,7 +79,7 @@ func bigLine(path, size string) error {
 	for i := range chunk {
 		chunk[i] = 'x'
 	}
-	if _, err := f.WriteString(`{"Timestamp":"2026-05-01T10:00:00Z","junk":"`); err != nil {
+	if _, err := f.WriteString(`{"Timestamp":"2026-05-01T10:00:00Z","DeviceName":"ws1","ActionType":"FileCreated","AdditionalFields":"`); err != nil {
 		return err
 	}
 	for n > 0 {

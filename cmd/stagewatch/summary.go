@@ -58,12 +58,7 @@ func (s *summary) badRecord(err error) {
 }
 
 func (s *summary) inputSkipped(name string, err error) {
-	var fe *decode.FileError
-	reason := err.Error()
-	if errors.As(err, &fe) && fe.Err != nil {
-		reason = fe.Err.Error()
-	}
-	s.skippedInputs = append(s.skippedInputs, fmt.Sprintf("%s (%s)", name, firstLine(reason)))
+	s.skippedInputs = append(s.skippedInputs, fmt.Sprintf("%s (%s)", name, reasonOf(name, err)))
 	s.warn("%v (input skipped)", err)
 }
 
@@ -75,8 +70,8 @@ func (s *summary) pathProblem(err error) {
 }
 
 func (s *summary) inputFailed(name string, err error) {
-	s.failedInputs = append(s.failedInputs, fmt.Sprintf("%s (%s)", name, firstLine(err.Error())))
-	s.warn("%v (the events read before it are kept)", err)
+	s.failedInputs = append(s.failedInputs, fmt.Sprintf("%s (%s)", name, reasonOf(name, err)))
+	s.warn("%v (input ends here; the events read before it are kept)", err)
 }
 
 func (s *summary) input(st decode.Stats) {
@@ -184,6 +179,17 @@ func group(n int64) string {
 		return "-" + s
 	}
 	return s
+}
+
+// reasonOf is err's message without the input's name, which the summary
+// already prints beside it.
+func reasonOf(name string, err error) string {
+	msg := err.Error()
+	var fe *decode.FileError
+	if errors.As(err, &fe) && fe.Err != nil {
+		msg = fe.Err.Error()
+	}
+	return firstLine(strings.TrimPrefix(msg, name+": "))
 }
 
 func firstLine(s string) string {

@@ -39,5 +39,14 @@ func Sniff(head []byte) bool {
 			device = true
 		}
 	}
-	return time && action && device
+	// Two of the three are enough to call it MDE, so a header that lacks
+	// its timestamp column is reported by the decoder as exactly that
+	// rather than as an unknown format.
+	n := 0
+	for _, ok := range [...]bool{time, action, device} {
+		if ok {
+			n++
+		}
+	}
+	return n >= 2
 }

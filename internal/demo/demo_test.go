@@ -96,6 +96,8 @@ func TestStoryAlerts(t *testing.T) {
 	slices.Sort(got)
 	want := []string{
 		"archive-in-staging ws-alice01.corp.contoso.com corp\\alice 7z.exe",
+		// The second volume renamed to report.dat: caught by MDE's FileType.
+		"archive-in-staging ws-alice01.corp.contoso.com corp\\alice powershell.exe",
 		"bulk-copy-command ws-alice01.corp.contoso.com corp\\alice cmd.exe",
 		"bulk-copy-command ws-alice01.corp.contoso.com corp\\alice powershell.exe",
 		"bulk-file-staging ws-alice01.corp.contoso.com corp\\alice Robocopy.exe",
