@@ -69,6 +69,17 @@ func windowsTokens(s string) []token {
 					i++
 				}
 				if i < len(s) && s[i] == '"' {
+					// A quoted folder with a trailing backslash ("C:\dst\")
+					// ends the argument, as cmd, xcopy and the people who
+					// type it read it, although the C runtime's rules would
+					// make \" a literal quote and swallow the next
+					// arguments into this one.
+					if quoted && n%2 == 1 && (i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t') {
+						b.WriteString(strings.Repeat(`\`, n))
+						quoted = false
+						i++
+						continue
+					}
 					b.WriteString(strings.Repeat(`\`, n/2))
 					if n%2 == 1 {
 						b.WriteByte('"')
