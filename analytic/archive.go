@@ -214,14 +214,7 @@ func (d *ArchiveInStagingDetector) Suppressions() []stagewatch.Suppression {
 }
 
 func (d *ArchiveInStagingDetector) alerts(eps []window.Episode[archiveKey, archiveAcc]) []stagewatch.Alert {
-	if len(eps) == 0 {
-		return nil
-	}
-	out := make([]stagewatch.Alert, 0, len(eps))
-	for i := range eps {
-		out = append(out, d.alert(&eps[i]))
-	}
-	return sortAlerts(out)
+	return episodeAlerts(eps, d.alert)
 }
 
 func (d *ArchiveInStagingDetector) alert(ep *window.Episode[archiveKey, archiveAcc]) stagewatch.Alert {

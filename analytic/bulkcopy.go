@@ -291,14 +291,7 @@ func (d *BulkCopyCommandDetector) Suppressions() []stagewatch.Suppression {
 }
 
 func (d *BulkCopyCommandDetector) alerts(eps []window.Episode[copyKey, copyAcc]) []stagewatch.Alert {
-	if len(eps) == 0 {
-		return nil
-	}
-	out := make([]stagewatch.Alert, 0, len(eps))
-	for i := range eps {
-		out = append(out, d.alert(&eps[i]))
-	}
-	return sortAlerts(out)
+	return episodeAlerts(eps, d.alert)
 }
 
 func (d *BulkCopyCommandDetector) alert(ep *window.Episode[copyKey, copyAcc]) stagewatch.Alert {

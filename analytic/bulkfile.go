@@ -165,14 +165,7 @@ func (d *BulkFileStagingDetector) Suppressions() []stagewatch.Suppression {
 }
 
 func (d *BulkFileStagingDetector) alerts(eps []window.Episode[bulkKey, fileAcc]) []stagewatch.Alert {
-	if len(eps) == 0 {
-		return nil
-	}
-	out := make([]stagewatch.Alert, 0, len(eps))
-	for i := range eps {
-		out = append(out, d.alert(&eps[i]))
-	}
-	return sortAlerts(out)
+	return episodeAlerts(eps, d.alert)
 }
 
 func (d *BulkFileStagingDetector) alert(ep *window.Episode[bulkKey, fileAcc]) stagewatch.Alert {

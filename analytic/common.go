@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/window"
 )
 
 // attackAN0040 is the ATT&CK mapping of the seed rule's three branches.
@@ -155,6 +156,19 @@ func addEvidence(list []stagewatch.Evidence, limit int, ev *stagewatch.Event, wh
 		return list
 	}
 	return append(list, stagewatch.EvidenceOf(ev, what))
+}
+
+// episodeAlerts renders closed episodes as alerts, ordered by first seen,
+// then id; nil when there are none (the common case, kept allocation-free).
+func episodeAlerts[K comparable, A any](eps []window.Episode[K, A], render func(*window.Episode[K, A]) stagewatch.Alert) []stagewatch.Alert {
+	if len(eps) == 0 {
+		return nil
+	}
+	out := make([]stagewatch.Alert, 0, len(eps))
+	for i := range eps {
+		out = append(out, render(&eps[i]))
+	}
+	return sortAlerts(out)
 }
 
 // sortAlerts orders a batch of alerts by first seen, then id.
