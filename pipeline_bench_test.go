@@ -28,13 +28,9 @@ func newEngine(b *testing.B) *detect.Engine {
 	b.Helper()
 	specs := analytic.All()
 	cfg := config.Default(specs)
-	var dets []detect.Named
-	for _, s := range specs {
-		d, err := s.New(cfg.Analytics[s.ID], cfg.Options())
-		if err != nil {
-			b.Fatal(err)
-		}
-		dets = append(dets, detect.Named{ID: s.ID, Detector: d})
+	dets, err := cfg.Detectors(specs)
+	if err != nil {
+		b.Fatal(err)
 	}
 	eng, err := detect.New(dets, detect.Options{Lateness: cfg.Lateness})
 	if err != nil {

@@ -47,42 +47,6 @@ func loadConfig(path string, specs []analytic.Spec) (*config.Config, error) {
 	return config.Load(path, specs)
 }
 
-// buildDetectors builds the enabled analytics of cfg (restricted to only,
-// when given).
-func buildDetectors(cfg *config.Config, specs []analytic.Spec, only []string) ([]detect.Named, error) {
-	want := map[string]bool{}
-	for _, id := range only {
-		found := false
-		for _, s := range specs {
-			if s.ID == id {
-				found = true
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("unknown analytic %q (see `stagewatch analytics`)", id)
-		}
-		want[id] = true
-	}
-	var dets []detect.Named
-	for _, s := range specs {
-		if len(want) > 0 && !want[s.ID] {
-			continue
-		}
-		if len(want) == 0 && !cfg.Enabled[s.ID] {
-			continue
-		}
-		d, err := s.New(cfg.Analytics[s.ID], cfg.Options())
-		if err != nil {
-			return nil, fmt.Errorf("analytic %s: %w", s.ID, err)
-		}
-		dets = append(dets, detect.Named{ID: s.ID, Detector: d})
-	}
-	if len(dets) == 0 {
-		return nil, errors.New("no analytic is enabled")
-	}
-	return dets, nil
-}
-
 // detection runs the whole pipeline over srcs and writes alerts and the run
 // summary.
 func detection(ctx context.Context, env *cliEnv, srcs []source, problems []error, opts runOptions) error {
@@ -95,7 +59,7 @@ func detection(ctx context.Context, env *cliEnv, srcs []source, problems []error
 	if opts.lateness > 0 {
 		cfg.Lateness = opts.lateness
 	}
-	dets, err := buildDetectors(cfg, specs, opts.only)
+	dets, err := cfg.Detectors(specs, opts.only...)
 	if err != nil {
 		return err
 	}

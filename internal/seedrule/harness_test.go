@@ -14,6 +14,7 @@ import (
 
 	"github.com/stagewatch/stagewatch"
 	"github.com/stagewatch/stagewatch/analytic"
+	"github.com/stagewatch/stagewatch/config"
 	"github.com/stagewatch/stagewatch/decode/mde"
 	"github.com/stagewatch/stagewatch/detect"
 )
@@ -60,13 +61,11 @@ func run(t *testing.T, name string) outcome {
 func stagewatchRun(t *testing.T, name string) ([]stagewatch.Alert, detect.Stats) {
 	t.Helper()
 	events := decodeFixture(t, name)
-	var dets []detect.Named
-	for _, spec := range analytic.All() {
-		d, err := spec.New(spec.Defaults(), analytic.Options{EvidenceCap: 16})
-		if err != nil {
-			t.Fatalf("%s: %v", spec.ID, err)
-		}
-		dets = append(dets, detect.Named{ID: spec.ID, Detector: d})
+	cfg := config.Default(analytic.All())
+	cfg.EvidenceCap = 16
+	dets, err := cfg.Detectors(analytic.All())
+	if err != nil {
+		t.Fatal(err)
 	}
 	eng, err := detect.New(dets, detect.Options{})
 	if err != nil {

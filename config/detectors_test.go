@@ -1,0 +1,50 @@
+package config
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagewatch/stagewatch/analytic"
+)
+
+func TestDetectors(t *testing.T) {
+	specs := analytic.All()
+	ids := func(c *Config, only ...string) ([]string, error) {
+		dets, err := c.Detectors(specs, only...)
+		var out []string
+		for _, d := range dets {
+			out = append(out, d.ID)
+		}
+		return out, err
+	}
+
+	all, err := ids(Default(specs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"bulk-file-staging", "archive-in-staging", "bulk-copy-command"}, all); diff != "" {
+		t.Errorf("defaults (-want +got):\n%s", diff)
+	}
+
+	cfg, err := Parse("t.yml", []byte("analytics:\n  archive-in-staging:\n    enabled: false\n"), specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := ids(cfg)
+	if diff := cmp.Diff([]string{"bulk-file-staging", "bulk-copy-command"}, got); diff != "" {
+		t.Errorf("one disabled (-want +got):\n%s", diff)
+	}
+	got, _ = ids(cfg, "archive-in-staging")
+	if diff := cmp.Diff([]string{"archive-in-staging"}, got); diff != "" {
+		t.Errorf("only overrides enabled (-want +got):\n%s", diff)
+	}
+	if _, err := ids(cfg, "no-such"); err == nil || !strings.Contains(err.Error(), `unknown analytic "no-such"`) {
+		t.Errorf("unknown id: %v", err)
+	}
+	none, _ := Parse("t.yml", []byte("analytics:\n  archive-in-staging: {enabled: false}\n  bulk-file-staging: {enabled: false}\n  bulk-copy-command: {enabled: false}\n"), specs)
+	if _, err := ids(none); err == nil {
+		t.Error("no enabled analytic: want an error")
+	}
+}
