@@ -255,6 +255,14 @@ func originalCase(cmdline, dest string) string {
 // parent folder. Relative destinations are resolved against the process's
 // working folder when the telemetry has it.
 func (d *BulkCopyCommandDetector) destTier(ev *stagewatch.Event, dest string, windows bool) (int, string, string) {
+	return stagingTarget(d.staging, ev, dest, windows)
+}
+
+// stagingTarget matches a path argument (a copy destination, an archive,
+// a redirection target): as a folder, and as a file in its parent folder.
+// Relative paths are resolved against the process's working folder when the
+// telemetry has it. It returns the tier, the entry and the resolved path.
+func stagingTarget(staging StagingSet, ev *stagewatch.Event, dest string, windows bool) (int, string, string) {
 	os := ev.Host.OS
 	if windows {
 		os = stagewatch.Windows
@@ -266,7 +274,7 @@ func (d *BulkCopyCommandDetector) destTier(ev *stagewatch.Event, dest string, wi
 		dest = strings.TrimRight(ev.Proc.CWD, "/") + "/" + dest
 	}
 	dir := stagewatch.NormalizeDir(os, dest)
-	set := d.staging.For(os, dir)
+	set := staging.For(os, dir)
 	tier, entry := set.Match(dir)
 	parent, _ := stagewatch.SplitPath(os, strings.TrimRight(dest, `\/`))
 	if parent != "" {

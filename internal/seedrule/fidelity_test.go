@@ -20,7 +20,7 @@ func TestAgreeBulkFileStaging(t *testing.T) {
 func TestAgreeArchiveInStaging(t *testing.T) {
 	check(t, outcome{
 		Seed:   []string{`ArchiveCreated: C:\Users\bob\AppData\Local\Temp\loot.7z`},
-		Alerts: []string{"archive-in-staging high/medium: 7z.exe"},
+		Alerts: []string{"archive-command high/medium: 7z.exe", "archive-in-staging high/medium: 7z.exe"},
 	}, run(t, "agree_archive"))
 }
 
