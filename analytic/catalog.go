@@ -9,5 +9,6 @@ func All() []Spec {
 		ArchiveInStaging(),
 		BulkCopyCommand(),
 		ArchiveCommand(),
+		RemoteToLocalCopy(),
 	}
 }

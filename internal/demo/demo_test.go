@@ -103,6 +103,8 @@ func TestStoryAlerts(t *testing.T) {
 		"bulk-copy-command ws-alice01.corp.contoso.com corp\\alice powershell.exe",
 		"bulk-file-staging ws-alice01.corp.contoso.com corp\\alice Robocopy.exe",
 		"bulk-file-staging ws-alice01.corp.contoso.com corp\\alice powershell.exe",
+		// robocopy from \\fileserver\finance into Public\Music\.cache.
+		"remote-to-local-copy ws-alice01.corp.contoso.com corp\\alice cmd.exe",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("alerts (-want +got):\n%s", diff)
