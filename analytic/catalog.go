@@ -9,6 +9,7 @@ func All() []Spec {
 		ArchiveInStaging(),
 		BulkCopyCommand(),
 		ArchiveCommand(),
+		ReconOutputStaging(),
 		RemoteToLocalCopy(),
 	}
 }

@@ -105,6 +105,10 @@ func (w *walker) cmdScript(s string, depth int) {
 			}
 			continue
 		}
+		// whoami>x.txt glues a redirection to the command name.
+		if j := strings.IndexByte(argv[0], '>'); j > 0 {
+			argv = append([]string{argv[0][:j], argv[0][j:]}, argv[1:]...)
+		}
 		// copy/y and xcopy/s glue the first switch to the command name.
 		if j := strings.IndexByte(argv[0], '/'); j > 0 && !strings.ContainsAny(argv[0][:j], `\:`) {
 			argv = append([]string{argv[0][:j], argv[0][j:]}, argv[1:]...)
