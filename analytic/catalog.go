@@ -11,5 +11,6 @@ func All() []Spec {
 		ArchiveCommand(),
 		ReconOutputStaging(),
 		RemoteToLocalCopy(),
+		InboundShareStaging(),
 	}
 }
