@@ -78,17 +78,20 @@ func NewSensitive(p SensitiveParams) (*Sensitive, error) {
 }
 
 // File returns why a file name (or a wildcard source such as *.pst) is
-// sensitive, as "NAME: reason", or "".
+// sensitive, as "PATTERN: reason" ("*.pst: Outlook mail store", "ntds.dit:
+// Active Directory database"), so many files of one kind give one finding;
+// "" when it is not.
 func (s *Sensitive) File(name string) string {
 	if s == nil || name == "" {
 		return ""
 	}
-	if r, ok := s.exts[stagewatch.Ext(name)]; ok {
-		return name + ": " + r
+	ext := stagewatch.Ext(name)
+	if r, ok := s.exts[ext]; ok {
+		return "*" + ext + ": " + r
 	}
 	for _, g := range s.names {
 		if Glob(g.glob, name) {
-			return name + ": " + g.reason
+			return g.glob + ": " + g.reason
 		}
 	}
 	return ""
@@ -200,4 +203,11 @@ func weigh(findings []string, sev *stagewatch.Severity, conf *stagewatch.Confide
 	*conf = raise(*conf)
 	fields["sensitive"] = findings
 	*summary += "; sensitive: " + strings.Join(findings, "; ")
+}
+
+// weighAlert is weigh for a rendered alert: severity, confidence, risk,
+// fields.sensitive and the summary.
+func weighAlert(a *stagewatch.Alert, findings []string) {
+	weigh(findings, &a.Severity, &a.Confidence, a.Fields, &a.Summary)
+	a.Risk = stagewatch.RiskScore(a.Severity, a.Confidence)
 }
