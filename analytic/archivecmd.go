@@ -261,7 +261,7 @@ func (d *ArchiveCommandDetector) alert(ep *window.Episode[archiveCmdKey, archive
 		"commands":      ep.Distinct,
 		"events":        ep.Matches,
 		"tools":         nonNil(acc.tools),
-		"output":        acc.output,
+		"destination":   acc.output,
 		"inputs":        nonNil(acc.inputs),
 		"password":      acc.password,
 		"encrypted":     acc.encrypted,
