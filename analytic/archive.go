@@ -11,16 +11,17 @@ import (
 
 // ArchiveInStagingParams are the parameters of archive-in-staging.
 type ArchiveInStagingParams struct {
-	Window         time.Duration  `yaml:"window" doc:"archives by one process in one folder within this window fold into one alert"`
-	EpisodeGap     time.Duration  `yaml:"episode_gap" doc:"an open alert closes after this long without a new archive (and at the latest window after it opened)"`
-	MaxTier        int            `yaml:"max_tier" doc:"highest staging tier that counts: 1 = tier-1 folders only, 2 = also tier 2"`
-	Extensions     List           `yaml:"extensions" doc:"archive file-name suffixes (ATT&CK CompressionToolList outputs; # matches a digit)"`
-	Magic          List           `yaml:"magic" doc:"archive header bytes: NAME [@OFFSET] HEX..."`
-	StagingWindows List           `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
-	StagingLinux   List           `yaml:"staging_linux" doc:"Linux staging folders"`
-	StagingMacOS   List           `yaml:"staging_macos" doc:"macOS staging folders"`
-	Suppressions   List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
-	Suppress       []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
+	Window          time.Duration `yaml:"window" doc:"archives by one process in one folder within this window fold into one alert"`
+	EpisodeGap      time.Duration `yaml:"episode_gap" doc:"an open alert closes after this long without a new archive (and at the latest window after it opened)"`
+	MaxTier         int           `yaml:"max_tier" doc:"highest staging tier that counts: 1 = tier-1 folders only, 2 = also tier 2"`
+	Extensions      List          `yaml:"extensions" doc:"archive file-name suffixes (ATT&CK CompressionToolList outputs; # matches a digit)"`
+	Magic           List          `yaml:"magic" doc:"archive header bytes: NAME [@OFFSET] HEX..."`
+	StagingWindows  List          `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
+	StagingLinux    List          `yaml:"staging_linux" doc:"Linux staging folders"`
+	StagingMacOS    List          `yaml:"staging_macos" doc:"macOS staging folders"`
+	SensitiveParams `yaml:",inline"`
+	Suppressions    List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
+	Suppress        []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
 }
 
 // ArchiveInStaging is the spec of archive-in-staging (seed branch 2).
@@ -33,15 +34,16 @@ func ArchiveInStaging() Spec {
 		Attack: attackAN0040,
 		Defaults: func() any {
 			return &ArchiveInStagingParams{
-				Window:         24 * time.Hour,
-				EpisodeGap:     time.Hour,
-				MaxTier:        2,
-				Extensions:     DefaultList(ListArchiveExtensions),
-				Magic:          DefaultList(ListArchiveMagic),
-				StagingWindows: DefaultList(ListStagingWindows),
-				StagingLinux:   DefaultList(ListStagingLinux),
-				StagingMacOS:   DefaultList(ListStagingMacOS),
-				Suppressions:   BuiltinSuppressionNames(DefaultList(ListSuppressions)),
+				Window:          24 * time.Hour,
+				EpisodeGap:      time.Hour,
+				MaxTier:         2,
+				Extensions:      DefaultList(ListArchiveExtensions),
+				Magic:           DefaultList(ListArchiveMagic),
+				StagingWindows:  DefaultList(ListStagingWindows),
+				StagingLinux:    DefaultList(ListStagingLinux),
+				StagingMacOS:    DefaultList(ListStagingMacOS),
+				SensitiveParams: defaultSensitive(),
+				Suppressions:    BuiltinSuppressionNames(DefaultList(ListSuppressions)),
 			}
 		},
 		New: func(params any, opts Options) (stagewatch.Detector, error) {
@@ -78,6 +80,7 @@ type archiveAcc struct {
 	disguise bool // header says archive, name does not
 	split    bool // split volumes
 	evidence []stagewatch.Evidence
+	sens     sensitiveAcc
 }
 
 // ArchiveInStagingDetector is the running state of archive-in-staging.
@@ -87,6 +90,7 @@ type ArchiveInStagingDetector struct {
 	archives *Archives
 	sup      *Suppressions
 	win      *window.Episodes[archiveKey, archiveMatch, archiveAcc]
+	sens     *Sensitive
 }
 
 // NewArchiveInStaging validates p and returns a detector.
@@ -103,7 +107,12 @@ func NewArchiveInStaging(p ArchiveInStagingParams, opts Options) (*ArchiveInStag
 	if err != nil {
 		return nil, fmt.Errorf("archive-in-staging: %w", err)
 	}
+	sens, err := NewSensitive(p.SensitiveParams)
+	if err != nil {
+		return nil, fmt.Errorf("archive-in-staging: %w", err)
+	}
 	d := &ArchiveInStagingDetector{p: p, staging: set, archives: arch, sup: sup}
+	d.sens = sens
 	cap := max(opts.EvidenceCap, 0)
 	d.win = window.New[archiveKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
 		func(acc *archiveAcc, m archiveMatch) {
@@ -125,6 +134,7 @@ func NewArchiveInStaging(p ArchiveInStagingParams, opts Options) (*ArchiveInStag
 			if isSplitVolume(m.ev.File.Name) {
 				acc.split = true
 			}
+			acc.sens.file(d.sens, m.id, m.ev.File.Name, m.ev.File.Ext)
 			acc.evidence = addEvidence(acc.evidence, cap, m.ev, m.ev.File.Path)
 		})
 	return d, nil
@@ -244,7 +254,7 @@ func (d *ArchiveInStagingDetector) alert(ep *window.Episode[archiveKey, archiveA
 		detail = formatBytes(bytes) + "; " + detail
 	}
 	proc := procName(&ev.Proc)
-	return stagewatch.Alert{
+	a := stagewatch.Alert{
 		ID:         stagewatch.AlertID("archive-in-staging", joinKey(ep.Key.host, ep.Key.domain, ep.Key.user, ep.Key.proc, ep.Key.dir), ep.Start),
 		Analytic:   "archive-in-staging",
 		Title:      "Archive created in a staging folder",
@@ -299,4 +309,7 @@ func (d *ArchiveInStagingDetector) alert(ep *window.Episode[archiveKey, archiveA
 			},
 		},
 	}
+	acc.sens.args(d.sens, stagewatch.NormalizeCommandLine(ev.Proc.CommandLine), false, SplitWindows(ev.Proc.CommandLine))
+	weighAlert(&a, acc.sens.findings(d.sens))
+	return a
 }

@@ -177,18 +177,29 @@ func SplitPOSIX(s string) [][]string {
 // || and parentheses, honouring ^ escapes. A leading quote and the last quote
 // are stripped first, as cmd does for /c "...".
 func splitCmdScript(s string) []string {
+	cmds, _ := splitCmdPipes(s)
+	return cmds
+}
+
+// splitCmdPipes is splitCmdScript that also reports, per command, whether
+// the previous command's output is piped into it (a single unquoted |).
+func splitCmdPipes(s string) (cmds []string, piped []bool) {
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, `"`) {
 		if j := strings.LastIndexByte(s, '"'); j > 0 {
 			s = s[1:j] + s[j+1:]
 		}
 	}
-	var out []string
 	var b strings.Builder
 	quoted := false
-	flush := func() {
+	pipeNext := false
+	flush := func(pipe bool) {
 		if t := strings.TrimSpace(b.String()); t != "" {
-			out = append(out, t)
+			cmds = append(cmds, t)
+			piped = append(piped, pipeNext)
+			pipeNext = pipe
+		} else if !pipe {
+			pipeNext = false
 		}
 		b.Reset()
 	}
@@ -201,14 +212,21 @@ func splitCmdScript(s string) []string {
 		case c == '^' && !quoted && i+1 < len(s):
 			i++
 			b.WriteByte(s[i])
-		case !quoted && (c == '&' || c == '|' || c == '(' || c == ')' || c == '\n'):
-			flush()
+		case !quoted && c == '|':
+			if i+1 < len(s) && s[i+1] == '|' {
+				i++
+				flush(false)
+				continue
+			}
+			flush(true)
+		case !quoted && (c == '&' || c == '(' || c == ')' || c == '\n'):
+			flush(false)
 		default:
 			b.WriteByte(c)
 		}
 	}
-	flush()
-	return out
+	flush(false)
+	return cmds, piped
 }
 
 // splitPowerShell splits a PowerShell script into statements of words:
@@ -216,7 +234,13 @@ func splitCmdScript(s string) []string {
 // 'single' quotes are literal (” is a quote), "double" quotes and bare
 // words honour backtick escapes. Variables are kept as written.
 func splitPowerShell(s string) [][]string {
-	var cmds [][]string
+	cmds, _ := splitPowerShellPipes(s)
+	return cmds
+}
+
+// splitPowerShellPipes is splitPowerShell that also reports, per statement,
+// whether the previous statement's output is piped into it.
+func splitPowerShellPipes(s string) (cmds [][]string, piped []bool) {
 	var cur []string
 	var b strings.Builder
 	inWord := false
@@ -229,11 +253,16 @@ func splitPowerShell(s string) [][]string {
 			braces = 0
 		}
 	}
-	endCmd := func() {
+	pipeNext := false
+	endCmd := func(pipe bool) {
 		endWord()
 		if len(cur) > 0 {
 			cmds = append(cmds, cur)
+			piped = append(piped, pipeNext)
 			cur = nil
+			pipeNext = pipe
+		} else if !pipe {
+			pipeNext = false
 		}
 	}
 	for i := 0; i < len(s); i++ {
@@ -248,7 +277,7 @@ func splitPowerShell(s string) [][]string {
 			braces--
 			b.WriteByte(c)
 		case c == ';' || c == '|' || c == '\n' || c == '{' || c == '}' || c == '(' || c == ')' || c == '&' && i+1 < len(s) && s[i+1] == '&':
-			endCmd()
+			endCmd(c == '|')
 			if c == '&' {
 				i++
 			}
@@ -284,8 +313,8 @@ func splitPowerShell(s string) [][]string {
 			b.WriteByte(c)
 		}
 	}
-	endCmd()
-	return cmds
+	endCmd(false)
+	return cmds, piped
 }
 
 // commandName returns the lower-case command name of a program argument:

@@ -93,3 +93,8 @@ func benchDetector(b *testing.B, spec Spec) {
 func BenchmarkBulkFileStaging(b *testing.B)  { benchDetector(b, BulkFileStaging()) }
 func BenchmarkArchiveInStaging(b *testing.B) { benchDetector(b, ArchiveInStaging()) }
 func BenchmarkBulkCopyCommand(b *testing.B)  { benchDetector(b, BulkCopyCommand()) }
+
+func BenchmarkArchiveCommand(b *testing.B)      { benchDetector(b, ArchiveCommand()) }
+func BenchmarkReconOutputStaging(b *testing.B)  { benchDetector(b, ReconOutputStaging()) }
+func BenchmarkRemoteToLocalCopy(b *testing.B)   { benchDetector(b, RemoteToLocalCopy()) }
+func BenchmarkInboundShareStaging(b *testing.B) { benchDetector(b, InboundShareStaging()) }

@@ -11,16 +11,17 @@ import (
 
 // BulkCopyCommandParams are the parameters of bulk-copy-command.
 type BulkCopyCommandParams struct {
-	Window         time.Duration  `yaml:"window" doc:"copy commands by one user into one destination within this window fold into one alert"`
-	EpisodeGap     time.Duration  `yaml:"episode_gap" doc:"an open alert closes after this long without a new copy command (and at the latest window after it opened)"`
-	MaxTier        int            `yaml:"max_tier" doc:"highest staging tier that counts: 1 = tier-1 folders only, 2 = also tier 2"`
-	Fallback       bool           `yaml:"fallback" doc:"when no destination can be parsed, alert (at low confidence) if the command line merely names a staging folder, as the seed did"`
-	Tools          List           `yaml:"tools" doc:"copy tools and their argument syntax (ATT&CK CopyToolPatterns; lists/copy_tools.txt)"`
-	StagingWindows List           `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
-	StagingLinux   List           `yaml:"staging_linux" doc:"Linux staging folders"`
-	StagingMacOS   List           `yaml:"staging_macos" doc:"macOS staging folders"`
-	Suppressions   List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
-	Suppress       []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
+	Window          time.Duration `yaml:"window" doc:"copy commands by one user into one destination within this window fold into one alert"`
+	EpisodeGap      time.Duration `yaml:"episode_gap" doc:"an open alert closes after this long without a new copy command (and at the latest window after it opened)"`
+	MaxTier         int           `yaml:"max_tier" doc:"highest staging tier that counts: 1 = tier-1 folders only, 2 = also tier 2"`
+	Fallback        bool          `yaml:"fallback" doc:"when no destination can be parsed, alert (at low confidence) if the command line merely names a staging folder, as the seed did"`
+	Tools           List          `yaml:"tools" doc:"copy tools and their argument syntax (ATT&CK CopyToolPatterns; lists/copy_tools.txt)"`
+	StagingWindows  List          `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
+	StagingLinux    List          `yaml:"staging_linux" doc:"Linux staging folders"`
+	StagingMacOS    List          `yaml:"staging_macos" doc:"macOS staging folders"`
+	SensitiveParams `yaml:",inline"`
+	Suppressions    List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
+	Suppress        []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
 }
 
 // BulkCopyCommand is the spec of bulk-copy-command (seed branch 3).
@@ -34,15 +35,16 @@ func BulkCopyCommand() Spec {
 		Attack: attackAN0040,
 		Defaults: func() any {
 			return &BulkCopyCommandParams{
-				Window:         24 * time.Hour,
-				EpisodeGap:     time.Hour,
-				MaxTier:        2,
-				Fallback:       true,
-				Tools:          DefaultList(ListCopyTools),
-				StagingWindows: DefaultList(ListStagingWindows),
-				StagingLinux:   DefaultList(ListStagingLinux),
-				StagingMacOS:   DefaultList(ListStagingMacOS),
-				Suppressions:   BuiltinSuppressionNames(DefaultList(ListSuppressions)),
+				Window:          24 * time.Hour,
+				EpisodeGap:      time.Hour,
+				MaxTier:         2,
+				Fallback:        true,
+				Tools:           DefaultList(ListCopyTools),
+				StagingWindows:  DefaultList(ListStagingWindows),
+				StagingLinux:    DefaultList(ListStagingLinux),
+				StagingMacOS:    DefaultList(ListStagingMacOS),
+				SensitiveParams: defaultSensitive(),
+				Suppressions:    BuiltinSuppressionNames(DefaultList(ListSuppressions)),
 			}
 		},
 		New: func(params any, opts Options) (stagewatch.Detector, error) {
@@ -86,6 +88,7 @@ type copyAcc struct {
 	recursive bool
 	wildcard  bool
 	evidence  []stagewatch.Evidence
+	sens      sensitiveAcc
 }
 
 // BulkCopyCommandDetector is the running state of bulk-copy-command.
@@ -95,6 +98,7 @@ type BulkCopyCommandDetector struct {
 	tools   *CopyTools
 	sup     *Suppressions
 	win     *window.Episodes[copyKey, copyMatch, copyAcc]
+	sens    *Sensitive
 }
 
 // NewBulkCopyCommand validates p and returns a detector.
@@ -111,7 +115,12 @@ func NewBulkCopyCommand(p BulkCopyCommandParams, opts Options) (*BulkCopyCommand
 	if err != nil {
 		return nil, fmt.Errorf("bulk-copy-command: %w", err)
 	}
+	sens, err := NewSensitive(p.SensitiveParams)
+	if err != nil {
+		return nil, fmt.Errorf("bulk-copy-command: %w", err)
+	}
 	d := &BulkCopyCommandDetector{p: p, staging: set, tools: tools, sup: sup}
+	d.sens = sens
 	cap := max(opts.EvidenceCap, 0)
 	d.win = window.New[copyKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
 		func(acc *copyAcc, m copyMatch) {
@@ -125,6 +134,7 @@ func NewBulkCopyCommand(p BulkCopyCommandParams, opts Options) (*BulkCopyCommand
 			}
 			acc.recursive = acc.recursive || m.recursive
 			acc.wildcard = acc.wildcard || m.wildcard
+			acc.sens.args(d.sens, stagewatch.NormalizeCommandLine(m.ev.Proc.CommandLine), m.recursive, m.sources, []string{m.dest})
 			acc.evidence = addEvidence(acc.evidence, cap, m.ev, m.ev.Proc.CommandLine)
 		})
 	return d, nil
@@ -255,6 +265,14 @@ func originalCase(cmdline, dest string) string {
 // parent folder. Relative destinations are resolved against the process's
 // working folder when the telemetry has it.
 func (d *BulkCopyCommandDetector) destTier(ev *stagewatch.Event, dest string, windows bool) (int, string, string) {
+	return stagingTarget(d.staging, ev, dest, windows)
+}
+
+// stagingTarget matches a path argument (a copy destination, an archive,
+// a redirection target): as a folder, and as a file in its parent folder.
+// Relative paths are resolved against the process's working folder when the
+// telemetry has it. It returns the tier, the entry and the resolved path.
+func stagingTarget(staging StagingSet, ev *stagewatch.Event, dest string, windows bool) (int, string, string) {
 	os := ev.Host.OS
 	if windows {
 		os = stagewatch.Windows
@@ -266,7 +284,7 @@ func (d *BulkCopyCommandDetector) destTier(ev *stagewatch.Event, dest string, wi
 		dest = strings.TrimRight(ev.Proc.CWD, "/") + "/" + dest
 	}
 	dir := stagewatch.NormalizeDir(os, dest)
-	set := d.staging.For(os, dir)
+	set := staging.For(os, dir)
 	tier, entry := set.Match(dir)
 	parent, _ := stagewatch.SplitPath(os, strings.TrimRight(dest, `\/`))
 	if parent != "" {
@@ -317,7 +335,7 @@ func (d *BulkCopyCommandDetector) alert(ep *window.Episode[copyKey, copyAcc]) st
 		target = "naming staging folder " + acc.entry + " (destination not parsed)"
 	}
 	proc := procName(&ev.Proc)
-	return stagewatch.Alert{
+	a := stagewatch.Alert{
 		ID:         stagewatch.AlertID("bulk-copy-command", joinKey(ep.Key.host, ep.Key.domain, ep.Key.user, ep.Key.dest), ep.Start),
 		Analytic:   "bulk-copy-command",
 		Title:      "Copy command into a staging folder",
@@ -371,4 +389,6 @@ func (d *BulkCopyCommandDetector) alert(ep *window.Episode[copyKey, copyAcc]) st
 			},
 		},
 	}
+	weighAlert(&a, acc.sens.findings(d.sens))
+	return a
 }

@@ -11,15 +11,16 @@ import (
 
 // BulkFileStagingParams are the parameters of bulk-file-staging.
 type BulkFileStagingParams struct {
-	MinFiles       int            `yaml:"min_files" doc:"distinct files one process must write into one staging folder within window"`
-	Window         time.Duration  `yaml:"window" doc:"sliding window the files are counted in (ATT&CK TimeWindow)"`
-	EpisodeGap     time.Duration  `yaml:"episode_gap" doc:"an open alert closes after this long without a new write (and at the latest window after it opened)"`
-	MaxTier        int            `yaml:"max_tier" doc:"highest staging tier that counts: 1 = tier-1 folders only, 2 = also tier 2"`
-	StagingWindows List           `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
-	StagingLinux   List           `yaml:"staging_linux" doc:"Linux staging folders"`
-	StagingMacOS   List           `yaml:"staging_macos" doc:"macOS staging folders"`
-	Suppressions   List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
-	Suppress       []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
+	MinFiles        int           `yaml:"min_files" doc:"distinct files one process must write into one staging folder within window"`
+	Window          time.Duration `yaml:"window" doc:"sliding window the files are counted in (ATT&CK TimeWindow)"`
+	EpisodeGap      time.Duration `yaml:"episode_gap" doc:"an open alert closes after this long without a new write (and at the latest window after it opened)"`
+	MaxTier         int           `yaml:"max_tier" doc:"highest staging tier that counts: 1 = tier-1 folders only, 2 = also tier 2"`
+	StagingWindows  List          `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
+	StagingLinux    List          `yaml:"staging_linux" doc:"Linux staging folders"`
+	StagingMacOS    List          `yaml:"staging_macos" doc:"macOS staging folders"`
+	SensitiveParams `yaml:",inline"`
+	Suppressions    List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
+	Suppress        []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
 }
 
 // BulkFileStaging is the spec of bulk-file-staging (seed branch 1).
@@ -32,14 +33,15 @@ func BulkFileStaging() Spec {
 		Attack: attackAN0040,
 		Defaults: func() any {
 			return &BulkFileStagingParams{
-				MinFiles:       10,
-				Window:         24 * time.Hour,
-				EpisodeGap:     time.Hour,
-				MaxTier:        2,
-				StagingWindows: DefaultList(ListStagingWindows),
-				StagingLinux:   DefaultList(ListStagingLinux),
-				StagingMacOS:   DefaultList(ListStagingMacOS),
-				Suppressions:   BuiltinSuppressionNames(DefaultList(ListSuppressions)),
+				MinFiles:        10,
+				Window:          24 * time.Hour,
+				EpisodeGap:      time.Hour,
+				MaxTier:         2,
+				StagingWindows:  DefaultList(ListStagingWindows),
+				StagingLinux:    DefaultList(ListStagingLinux),
+				StagingMacOS:    DefaultList(ListStagingMacOS),
+				SensitiveParams: defaultSensitive(),
+				Suppressions:    BuiltinSuppressionNames(DefaultList(ListSuppressions)),
 			}
 		},
 		New: func(params any, opts Options) (stagewatch.Detector, error) {
@@ -75,6 +77,7 @@ type fileAcc struct {
 	modifies  int
 	evidence  []stagewatch.Evidence
 	evidenceN int
+	sens      sensitiveAcc
 }
 
 // BulkFileStagingDetector is the running state of bulk-file-staging.
@@ -84,6 +87,7 @@ type BulkFileStagingDetector struct {
 	staging StagingSet
 	sup     *Suppressions
 	win     *window.Episodes[bulkKey, fileMatch, fileAcc]
+	sens    *Sensitive
 }
 
 // NewBulkFileStaging validates p and returns a detector.
@@ -99,7 +103,12 @@ func NewBulkFileStaging(p BulkFileStagingParams, opts Options) (*BulkFileStaging
 	if err != nil {
 		return nil, fmt.Errorf("bulk-file-staging: %w", err)
 	}
+	sens, err := NewSensitive(p.SensitiveParams)
+	if err != nil {
+		return nil, fmt.Errorf("bulk-file-staging: %w", err)
+	}
 	d := &BulkFileStagingDetector{p: p, opts: opts, staging: set, sup: sup}
+	d.sens = sens
 	cap := max(opts.EvidenceCap, 0)
 	d.win = window.New[bulkKey](window.Config{Width: p.Window, Threshold: p.MinFiles, Gap: p.EpisodeGap},
 		func(acc *fileAcc, m fileMatch) {
@@ -120,6 +129,7 @@ func NewBulkFileStaging(p BulkFileStagingParams, opts Options) (*BulkFileStaging
 			} else {
 				acc.modifies++
 			}
+			acc.sens.file(d.sens, m.id, m.ev.File.Name, m.ev.File.Ext)
 			acc.evidence = addEvidence(acc.evidence, cap, m.ev, m.ev.File.Path)
 		})
 	return d, nil
@@ -201,7 +211,7 @@ func (d *BulkFileStagingDetector) alert(ep *window.Episode[bulkKey, fileAcc]) st
 		detail = " (" + strings.Join(firstN(acc.exts, 6), " ") + ")"
 	}
 	proc := procName(&ev.Proc)
-	return stagewatch.Alert{
+	a := stagewatch.Alert{
 		ID:         stagewatch.AlertID("bulk-file-staging", joinKey(ep.Key.host, ep.Key.domain, ep.Key.user, ep.Key.proc, ep.Key.cmd, ep.Key.dir), ep.Start),
 		Analytic:   "bulk-file-staging",
 		Title:      "Bulk file writes into a staging folder",
@@ -256,6 +266,9 @@ func (d *BulkFileStagingDetector) alert(ep *window.Episode[bulkKey, fileAcc]) st
 			},
 		},
 	}
+	acc.sens.add(d.sens.Command(stagewatch.NormalizeCommandLine(ev.Proc.CommandLine)))
+	weighAlert(&a, acc.sens.findings(d.sens))
+	return a
 }
 
 func firstN(s []string, n int) []string {

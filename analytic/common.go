@@ -204,3 +204,19 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// userPathKey returns the grouping form of a path: ASCII lower case, with
+// the acting user's profile folder written as the {user} placeholder that
+// environment expansion produces, so %TEMP%\x and C:\Users\bob\AppData\Local\Temp\x
+// group together.
+func userPathKey(p string, u stagewatch.User) string {
+	p = stagewatch.LowerASCII(p)
+	if u.Name == "" {
+		return p
+	}
+	prof := `\users\` + stagewatch.LowerASCII(u.Name) + `\`
+	if i := strings.Index(p, prof); i >= 0 {
+		p = p[:i] + `\users\{user}\` + p[i+len(prof):]
+	}
+	return p
+}

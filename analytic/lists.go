@@ -23,6 +23,10 @@ const (
 	ListArchiveMagic      = "archive_magic"
 	ListCopyTools         = "copy_tools"
 	ListSuppressions      = "suppressions"
+	ListSensitive         = "sensitive"
+	ListArchivers         = "archivers"
+	ListDiscovery         = "discovery"
+	ListRemotePaths       = "remote_paths"
 )
 
 // DefaultList returns the entries of the embedded list name, without

@@ -12,7 +12,7 @@ import (
 // reason after " #".
 func TestListsParse(t *testing.T) {
 	names := []string{ListStagingWindows, ListStagingLinux, ListStagingMacOS, ListArchiveExtensions,
-		ListArchiveMagic, ListCopyTools, ListSuppressions}
+		ListArchiveMagic, ListCopyTools, ListSuppressions, ListSensitive, ListArchivers, ListDiscovery, ListRemotePaths}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			b, err := listFiles.ReadFile("lists/" + name + ".txt")
@@ -39,6 +39,12 @@ func TestListsParse(t *testing.T) {
 		t.Error(err)
 	}
 	if _, err := NewCopyTools(DefaultList(ListCopyTools)); err != nil {
+		t.Error(err)
+	}
+	if _, err := NewSensitive(defaultSensitive()); err != nil {
+		t.Error(err)
+	}
+	if _, err := NewArchivers(DefaultList(ListArchivers)); err != nil {
 		t.Error(err)
 	}
 	if _, err := NewSuppressions(DefaultList(ListSuppressions), nil, nil); err != nil {

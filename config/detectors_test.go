@@ -24,7 +24,7 @@ func TestDetectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"bulk-file-staging", "archive-in-staging", "bulk-copy-command"}, all); diff != "" {
+	if diff := cmp.Diff([]string{"bulk-file-staging", "archive-in-staging", "bulk-copy-command", "archive-command", "recon-output-staging", "remote-to-local-copy", "inbound-share-staging"}, all); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
 
@@ -33,7 +33,7 @@ func TestDetectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := ids(cfg)
-	if diff := cmp.Diff([]string{"bulk-file-staging", "bulk-copy-command"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"bulk-file-staging", "bulk-copy-command", "archive-command", "recon-output-staging", "remote-to-local-copy", "inbound-share-staging"}, got); diff != "" {
 		t.Errorf("one disabled (-want +got):\n%s", diff)
 	}
 	got, _ = ids(cfg, "archive-in-staging")
@@ -43,7 +43,11 @@ func TestDetectors(t *testing.T) {
 	if _, err := ids(cfg, "no-such"); err == nil || !strings.Contains(err.Error(), `unknown analytic "no-such"`) {
 		t.Errorf("unknown id: %v", err)
 	}
-	none, _ := Parse("t.yml", []byte("analytics:\n  archive-in-staging: {enabled: false}\n  bulk-file-staging: {enabled: false}\n  bulk-copy-command: {enabled: false}\n"), specs)
+	off := "analytics:\n"
+	for _, s := range specs {
+		off += "  " + s.ID + ": {enabled: false}\n"
+	}
+	none, _ := Parse("t.yml", []byte(off), specs)
 	if _, err := ids(none); err == nil {
 		t.Error("no enabled analytic: want an error")
 	}

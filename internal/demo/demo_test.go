@@ -94,6 +94,8 @@ func TestStoryAlerts(t *testing.T) {
 	}
 	slices.Sort(got)
 	want := []string{
+		// cmd /c 7z a -pS3cret -v100m and the 7z.exe it starts: one archive.
+		"archive-command ws-alice01.corp.contoso.com corp\\alice cmd.exe",
 		"archive-in-staging ws-alice01.corp.contoso.com corp\\alice 7z.exe",
 		// The second volume renamed to report.dat: caught by MDE's FileType.
 		"archive-in-staging ws-alice01.corp.contoso.com corp\\alice powershell.exe",
@@ -101,6 +103,8 @@ func TestStoryAlerts(t *testing.T) {
 		"bulk-copy-command ws-alice01.corp.contoso.com corp\\alice powershell.exe",
 		"bulk-file-staging ws-alice01.corp.contoso.com corp\\alice Robocopy.exe",
 		"bulk-file-staging ws-alice01.corp.contoso.com corp\\alice powershell.exe",
+		// robocopy from \\fileserver\finance into Public\Music\.cache.
+		"remote-to-local-copy ws-alice01.corp.contoso.com corp\\alice cmd.exe",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("alerts (-want +got):\n%s", diff)

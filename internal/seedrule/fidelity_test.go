@@ -13,14 +13,14 @@ import "testing"
 func TestAgreeBulkFileStaging(t *testing.T) {
 	check(t, outcome{
 		Seed:   []string{`BulkFileStaging: C:\Users\Public\Documents\c\index.txt`},
-		Alerts: []string{"bulk-file-staging high/medium: powershell.exe"},
+		Alerts: []string{"bulk-file-staging critical/high: powershell.exe"},
 	}, run(t, "agree_bulk"))
 }
 
 func TestAgreeArchiveInStaging(t *testing.T) {
 	check(t, outcome{
 		Seed:   []string{`ArchiveCreated: C:\Users\bob\AppData\Local\Temp\loot.7z`},
-		Alerts: []string{"archive-in-staging high/medium: 7z.exe"},
+		Alerts: []string{"archive-command high/medium: 7z.exe", "archive-in-staging high/medium: 7z.exe"},
 	}, run(t, "agree_archive"))
 }
 
@@ -28,7 +28,7 @@ func TestAgreeArchiveInStaging(t *testing.T) {
 func TestAgreeBulkCopyCommand(t *testing.T) {
 	check(t, outcome{
 		Seed:   []string{`BulkCopyCommand: robocopy C:\Users\bob\Documents C:\Users\Public\Videos\x *.docx /s`},
-		Alerts: []string{"bulk-copy-command high/high: Robocopy.exe"},
+		Alerts: []string{"bulk-copy-command critical/high: Robocopy.exe"},
 	}, run(t, "agree_copy"))
 }
 
@@ -36,7 +36,7 @@ func TestAgreeBulkCopyCommand(t *testing.T) {
 // reaches ten.
 func TestDiffFolderGrouping(t *testing.T) {
 	check(t, outcome{
-		Alerts: []string{"bulk-file-staging high/medium: Robocopy.exe"},
+		Alerts: []string{"bulk-file-staging critical/high: Robocopy.exe"},
 	}, run(t, "folder_grouping"))
 }
 
