@@ -268,3 +268,24 @@ func NormalizeDir(os OS, dir string) string {
 	}
 	return n
 }
+
+// CollapseEnv is the display inverse of ExpandEnv for user-specific folders:
+// it writes a canonical expansion that holds the {user} placeholder back as
+// the variable an analyst would recognise (%TEMP%, %LOCALAPPDATA%, %APPDATA%,
+// %USERPROFILE%). Other text is returned unchanged; it never rewrites real
+// paths such as c:\windows, which may not have come from a variable.
+func CollapseEnv(s string) string {
+	if !strings.Contains(s, "{user}") {
+		return s
+	}
+	for _, e := range [...]struct{ value, name string }{
+		{`c:\users\{user}\appdata\local\temp`, "%TEMP%"},
+		{`c:\users\{user}\appdata\local`, "%LOCALAPPDATA%"},
+		{`c:\users\{user}\appdata\roaming`, "%APPDATA%"},
+		{`c:\users\{user}`, "%USERPROFILE%"},
+		{`\users\{user}`, "%HOMEPATH%"},
+	} {
+		s = strings.ReplaceAll(s, e.value, e.name)
+	}
+	return s
+}

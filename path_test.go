@@ -59,3 +59,19 @@ func TestFileSetPath(t *testing.T) {
 		t.Errorf("SetPath: %+v", f)
 	}
 }
+
+func TestCollapseEnv(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{NormalizeCommandLine(`%TEMP%\stage`), `%TEMP%\stage`},
+		{NormalizeCommandLine(`$env:LOCALAPPDATA\x`), `%LOCALAPPDATA%\x`},
+		{NormalizeCommandLine(`%APPDATA%\x`), `%APPDATA%\x`},
+		{NormalizeCommandLine(`%USERPROFILE%\Desktop`), `%USERPROFILE%\desktop`},
+		{`c:\windows\temp\x`, `c:\windows\temp\x`},
+		{`C:\Users\Public\x`, `C:\Users\Public\x`},
+	}
+	for _, tt := range tests {
+		if got := CollapseEnv(tt.in); got != tt.want {
+			t.Errorf("CollapseEnv(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -112,7 +112,7 @@ func NewArchiveCommand(p ArchiveCommandParams, opts Options) (*ArchiveCommandDet
 	d.win = window.New[archiveCmdKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
 		func(acc *archiveCmdAcc, m archiveCmdMatch) {
 			if acc.first == nil {
-				acc.first, acc.output, acc.tier, acc.entry = m.ev, m.op.Output, m.tier, m.entry
+				acc.first, acc.output, acc.tier, acc.entry = m.ev, originalCase(m.ev.Proc.CommandLine, m.op.Output), m.tier, m.entry
 			}
 			acc.tools = addSorted(acc.tools, m.op.Tool, 8)
 			for _, in := range m.op.Inputs {

@@ -252,13 +252,14 @@ func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) 
 // from NormalizeCommandLine(cmdline), which only expands variables and
 // lower-cases ASCII, so offsets in the lower-cased expansion are offsets in
 // the expansion itself. A destination the command line does not spell out
-// (resolved against the working folder, say) is returned as it is.
+// (resolved against the working folder, say) is returned as it is. A
+// folder that came from a variable is shown as the variable (%TEMP%\x).
 func originalCase(cmdline, dest string) string {
 	expanded := stagewatch.ExpandEnv(cmdline)
 	if i := strings.Index(stagewatch.LowerASCII(expanded), dest); i >= 0 {
-		return expanded[i : i+len(dest)]
+		dest = expanded[i : i+len(dest)]
 	}
-	return dest
+	return stagewatch.CollapseEnv(dest)
 }
 
 // destTier matches a destination argument: as a folder, and as a file in its
