@@ -143,7 +143,7 @@ func (d *Decoder) next() ([]byte, int64, error) {
 				return nil, 0, d.junk(b)
 			}
 			continue
-		case eventStart(b, 0) != 0:
+		case !isEventStart(b):
 			return nil, 0, d.junk(b)
 		}
 		ev, line, err, more := d.event(b)
@@ -161,8 +161,14 @@ func (d *Decoder) next() ([]byte, int64, error) {
 // not buffered yet and more input may bring it.
 func (d *Decoder) event(b []byte) (ev []byte, line int64, err error, more bool) {
 	line = d.line
+	// Look no further than MaxEvent bytes, so the outcome does not depend
+	// on how much the reads happened to buffer.
+	capped := len(b) >= d.opts.MaxEvent
+	if capped {
+		b = b[:d.opts.MaxEvent]
+	}
 	from := max(len("<Event"), d.scanned)
-	end, next := eventEnd(b, from)
+	end, next, cut := eventEnd(b, from)
 	// A second <Event before this one's end means this one was cut.
 	limit := len(b)
 	if end >= 0 {
@@ -176,26 +182,28 @@ func (d *Decoder) event(b []byte) (ev []byte, line int64, err error, more bool) 
 		return nil, 0, err, false
 	}
 	switch {
-	case end >= 0 && next <= d.opts.MaxEvent:
+	case end >= 0:
 		d.record++
 		d.scanned = 0
 		d.consume(next)
 		return b[:next], line, nil, false
-	case end < 0 && (d.eof || d.err != nil):
-		d.record++
-		d.scanned = 0
-		err = d.badEvent(line, "truncated event", fmt.Errorf("truncated event: input ends before </Event>"))
-		d.consume(len(b))
-		return nil, 0, err, false
-	case end >= 0 || len(b) >= d.opts.MaxEvent:
+	case capped:
 		d.record++
 		d.scanned = 0
 		err = d.badEvent(line, "event too large", fmt.Errorf("event larger than %d bytes", d.opts.MaxEvent))
 		d.consume(len("<Event"))
 		d.skip = true
 		return nil, 0, err, false
+	case d.eof || d.err != nil:
+		d.record++
+		d.scanned = 0
+		err = d.badEvent(line, "truncated event", fmt.Errorf("truncated event: input ends before </Event>"))
+		d.consume(len(b))
+		return nil, 0, err, false
 	}
-	d.scanned = max(0, len(b)-len("</Event>"))
+	// Resume before anything the buffer may cut short: "<Event" without
+	// its delimiter, a partial "</Event", or an end tag's white space.
+	d.scanned = max(0, min(cut, len(b)-len("</Event")))
 	return nil, 0, nil, true
 }
 
@@ -244,11 +252,13 @@ func (d *Decoder) fill() bool {
 	if d.eof || d.err != nil {
 		return false
 	}
-	if d.off > 0 {
+	// Compact only when the free tail is small, so that many short reads
+	// (a pipe) do not copy a pending event once per read.
+	if d.off > 0 && cap(d.buf)-len(d.buf) < cap(d.buf)/4 {
 		n := copy(d.buf, d.buf[d.off:])
 		d.buf, d.off = d.buf[:n], 0
 	}
-	if len(d.buf) == cap(d.buf) {
+	if cap(d.buf)-len(d.buf) < cap(d.buf)/4 {
 		nb := make([]byte, len(d.buf), 2*cap(d.buf))
 		copy(nb, d.buf)
 		d.buf = nb

@@ -289,7 +289,7 @@ func entity(name []byte) rune {
 		base, digits = 16, digits[1:]
 	}
 	n, err := strconv.ParseUint(string(digits), base, 32)
-	if err != nil || n > utf8.MaxRune || !utf8.ValidRune(rune(n)) {
+	if err != nil || n == 0 || n > utf8.MaxRune || !utf8.ValidRune(rune(n)) {
 		return -1
 	}
 	return rune(n)

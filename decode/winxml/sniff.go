@@ -13,7 +13,7 @@ func Sniff(head []byte) bool {
 		if len(b) == 0 || b[0] != '<' {
 			return false
 		}
-		if eventStart(b[:min(len(b), 16)], 0) == 0 || wrapperStart(b) {
+		if isEventStart(b) || wrapperStart(b) {
 			return true
 		}
 		n, done := prolog(b)

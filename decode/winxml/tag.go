@@ -135,24 +135,28 @@ func eventStart(b []byte, from int) int {
 
 // eventEnd finds the first "</Event>" (white space allowed before '>') at
 // or after from. It returns the index of its '<' and the index after its
-// '>', or -1, -1.
-func eventEnd(b []byte, from int) (start, next int) {
+// '>', or -1, -1 and cut: the index of an end tag that b cuts short, where
+// a search must resume once more input is buffered (len(b) if none).
+func eventEnd(b []byte, from int) (start, next, cut int) {
 	for from < len(b) {
 		k := bytes.Index(b[from:], []byte("</Event"))
 		if k < 0 {
-			return -1, -1
+			break
 		}
 		k += from
 		e := k + len("</Event")
 		for e < len(b) && isSpace(b[e]) {
 			e++
 		}
-		if e < len(b) && b[e] == '>' {
-			return k, e + 1
+		if e == len(b) {
+			return -1, -1, k
+		}
+		if b[e] == '>' {
+			return k, e + 1, len(b)
 		}
 		from = k + len("</Event")
 	}
-	return -1, -1
+	return -1, -1, len(b)
 }
 
 // prolog measures the markup that may come between events at b[0] == '<':
@@ -179,6 +183,12 @@ func prolog(b []byte) (n int, done bool) {
 		return 0, false
 	}
 	return 2 + k + len(end), true
+}
+
+// isEventStart reports whether b starts with an <Event> start tag.
+func isEventStart(b []byte) bool {
+	const e = "<Event"
+	return bytes.HasPrefix(b, []byte(e)) && len(b) > len(e) && (isSpace(b[len(e)]) || b[len(e)] == '>' || b[len(e)] == '/')
 }
 
 // wrapperStart reports whether b starts with an <Events> start tag.
