@@ -1,0 +1,417 @@
+package winjson
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// kind is the JSON type of a value.
+type kind uint8
+
+const (
+	kNull kind = iota
+	kBool
+	kNumber
+	kString
+	kObject
+	kArray
+)
+
+// value is one parsed JSON value. Objects keep their members in document
+// order with their keys exactly as written: lookups are case-sensitive, so
+// NXLog's ProcessID and Sysmon's ProcessId never collide (formats.md 0.2).
+// Numbers keep their text, so ids beyond 2^53 lose no digits.
+type value struct {
+	kind kind
+	s    string // string value, number text, or "true"/"false"
+	obj  []member
+	arr  []value
+}
+
+// member is one key of an object.
+type member struct {
+	key string
+	val value
+}
+
+// get returns the member called key (exact case), or nil.
+func (v *value) get(key string) *value {
+	for i := range v.obj {
+		if v.obj[i].key == key {
+			return &v.obj[i].val
+		}
+	}
+	return nil
+}
+
+// path returns the value at a dotted path, accepting nested objects
+// ("process": {"pid": 1}) and dotted keys ("process.pid": 1) at any level,
+// as ECS producers write either.
+func (v *value) path(parts ...string) *value {
+	if v == nil || v.kind != kObject {
+		return nil
+	}
+	for n := len(parts); n >= 1; n-- {
+		key := parts[0]
+		if n > 1 {
+			key = strings.Join(parts[:n], ".")
+		}
+		m := v.get(key)
+		if m == nil {
+			continue
+		}
+		if n == len(parts) {
+			return m
+		}
+		if r := m.path(parts[n:]...); r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+// text renders a scalar as Windows event data renders it: strings as they
+// are, numbers as written, booleans as "true"/"false", null as "". An object
+// with a "#text" member (an XML element with attributes) gives that text;
+// other objects and arrays give their compact JSON.
+func (v *value) text() string {
+	if v == nil {
+		return ""
+	}
+	switch v.kind {
+	case kString, kNumber, kBool:
+		return v.s
+	case kNull:
+		return ""
+	case kObject:
+		if t := v.get("#text"); t != nil {
+			return t.text()
+		}
+	}
+	var b strings.Builder
+	v.compact(&b)
+	return b.String()
+}
+
+// compact writes v as compact JSON.
+func (v *value) compact(b *strings.Builder) {
+	switch v.kind {
+	case kNull:
+		b.WriteString("null")
+	case kString:
+		b.WriteString(strconv.Quote(v.s))
+	case kNumber, kBool:
+		b.WriteString(v.s)
+	case kObject:
+		b.WriteByte('{')
+		for i := range v.obj {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Quote(v.obj[i].key))
+			b.WriteByte(':')
+			v.obj[i].val.compact(b)
+		}
+		b.WriteByte('}')
+	case kArray:
+		b.WriteByte('[')
+		for i := range v.arr {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			v.arr[i].compact(b)
+		}
+		b.WriteByte(']')
+	}
+}
+
+// maxDepth bounds nesting; Windows events nest a handful of levels.
+const maxDepth = 64
+
+var errDepth = errors.New("json nested too deeply")
+
+// parser parses one JSON value from src. Strings without escapes are
+// slices of src, so a record's strings share its one allocation.
+type parser struct {
+	src string
+	i   int
+}
+
+// parse parses src, which must hold exactly one JSON value (surrounding
+// white space allowed). src must be valid UTF-8.
+func parse(src string) (value, error) {
+	p := parser{src: src}
+	v, err := p.value(0)
+	if err != nil {
+		return value{}, err
+	}
+	p.space()
+	if p.i != len(p.src) {
+		return value{}, p.errorf("unexpected %q after the value", p.src[p.i])
+	}
+	return v, nil
+}
+
+func (p *parser) errorf(format string, args ...any) error {
+	return fmt.Errorf("offset %d: "+format, append([]any{p.i}, args...)...)
+}
+
+func (p *parser) space() {
+	for p.i < len(p.src) {
+		switch p.src[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *parser) value(depth int) (value, error) {
+	if depth > maxDepth {
+		return value{}, errDepth
+	}
+	p.space()
+	if p.i >= len(p.src) {
+		return value{}, p.errorf("unexpected end of json")
+	}
+	switch c := p.src[p.i]; {
+	case c == '{':
+		return p.object(depth)
+	case c == '[':
+		return p.array(depth)
+	case c == '"':
+		s, err := p.string()
+		return value{kind: kString, s: s}, err
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	case strings.HasPrefix(p.src[p.i:], "true"):
+		p.i += 4
+		return value{kind: kBool, s: "true"}, nil
+	case strings.HasPrefix(p.src[p.i:], "false"):
+		p.i += 5
+		return value{kind: kBool, s: "false"}, nil
+	case strings.HasPrefix(p.src[p.i:], "null"):
+		p.i += 4
+		return value{kind: kNull}, nil
+	default:
+		return value{}, p.errorf("unexpected %q", c)
+	}
+}
+
+func (p *parser) object(depth int) (value, error) {
+	p.i++ // {
+	v := value{kind: kObject}
+	p.space()
+	if p.i < len(p.src) && p.src[p.i] == '}' {
+		p.i++
+		return v, nil
+	}
+	for {
+		p.space()
+		if p.i >= len(p.src) || p.src[p.i] != '"' {
+			return value{}, p.errorf("expected a key")
+		}
+		key, err := p.string()
+		if err != nil {
+			return value{}, err
+		}
+		p.space()
+		if p.i >= len(p.src) || p.src[p.i] != ':' {
+			return value{}, p.errorf("expected ':' after key %q", key)
+		}
+		p.i++
+		val, err := p.value(depth + 1)
+		if err != nil {
+			return value{}, err
+		}
+		v.obj = append(v.obj, member{key, val})
+		p.space()
+		if p.i >= len(p.src) {
+			return value{}, p.errorf("unexpected end of json")
+		}
+		switch p.src[p.i] {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return v, nil
+		default:
+			return value{}, p.errorf("expected ',' or '}'")
+		}
+	}
+}
+
+func (p *parser) array(depth int) (value, error) {
+	p.i++ // [
+	v := value{kind: kArray}
+	p.space()
+	if p.i < len(p.src) && p.src[p.i] == ']' {
+		p.i++
+		return v, nil
+	}
+	for {
+		val, err := p.value(depth + 1)
+		if err != nil {
+			return value{}, err
+		}
+		v.arr = append(v.arr, val)
+		p.space()
+		if p.i >= len(p.src) {
+			return value{}, p.errorf("unexpected end of json")
+		}
+		switch p.src[p.i] {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			return v, nil
+		default:
+			return value{}, p.errorf("expected ',' or ']'")
+		}
+	}
+}
+
+func (p *parser) number() (value, error) {
+	start := p.i
+	if p.src[p.i] == '-' {
+		p.i++
+	}
+	digits := func() int {
+		n := 0
+		for p.i < len(p.src) && p.src[p.i] >= '0' && p.src[p.i] <= '9' {
+			p.i++
+			n++
+		}
+		return n
+	}
+	if digits() == 0 {
+		return value{}, p.errorf("bad number")
+	}
+	if p.i < len(p.src) && p.src[p.i] == '.' {
+		p.i++
+		if digits() == 0 {
+			return value{}, p.errorf("bad number")
+		}
+	}
+	if p.i < len(p.src) && (p.src[p.i] == 'e' || p.src[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.src) && (p.src[p.i] == '+' || p.src[p.i] == '-') {
+			p.i++
+		}
+		if digits() == 0 {
+			return value{}, p.errorf("bad number")
+		}
+	}
+	return value{kind: kNumber, s: p.src[start:p.i]}, nil
+}
+
+// string parses a quoted string at p.i.
+func (p *parser) string() (string, error) {
+	p.i++ // opening quote
+	start := p.i
+	for p.i < len(p.src) {
+		switch c := p.src[p.i]; {
+		case c == '"':
+			s := p.src[start:p.i]
+			p.i++
+			return s, nil
+		case c == '\\':
+			return p.escaped(start)
+		case c < 0x20:
+			return "", p.errorf("control character in string")
+		default:
+			p.i++
+		}
+	}
+	return "", p.errorf("unterminated string")
+}
+
+// escaped finishes a string that has escapes, from p.i at the first
+// backslash; start is where the string's content began.
+func (p *parser) escaped(start int) (string, error) {
+	b := make([]byte, 0, p.i-start+16)
+	b = append(b, p.src[start:p.i]...)
+	for p.i < len(p.src) {
+		c := p.src[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return string(b), nil
+		case c < 0x20:
+			return "", p.errorf("control character in string")
+		case c != '\\':
+			b = append(b, c)
+			p.i++
+			continue
+		}
+		if p.i+1 >= len(p.src) {
+			break
+		}
+		e := p.src[p.i+1]
+		p.i += 2
+		switch e {
+		case '"', '\\', '/':
+			b = append(b, e)
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				return "", p.errorf("bad \\u escape")
+			}
+			if utf16.IsSurrogate(r) {
+				r2 := utf8.RuneError
+				if strings.HasPrefix(p.src[p.i:], `\u`) {
+					save := p.i
+					p.i += 2
+					if lo, ok := p.hex4(); ok && utf16.DecodeRune(r, lo) != utf8.RuneError {
+						r2 = utf16.DecodeRune(r, lo)
+					} else {
+						p.i = save
+					}
+				}
+				r = r2
+			}
+			b = utf8.AppendRune(b, r)
+		default:
+			return "", p.errorf("bad escape \\%c", e)
+		}
+	}
+	return "", p.errorf("unterminated string")
+}
+
+// hex4 reads four hex digits at p.i.
+func (p *parser) hex4() (rune, bool) {
+	if p.i+4 > len(p.src) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(p.src[p.i : p.i+4]) {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		default:
+			return 0, false
+		}
+	}
+	p.i += 4
+	return r, true
+}
