@@ -167,7 +167,7 @@ func (f *framer) value() (raw []byte, line int64, reason string, err error) {
 				depth--
 				if depth == 0 {
 					pos++
-					if tooLong {
+					if tooLong || pos > f.max {
 						f.consume(pos)
 						return nil, line, reasonTooLong, nil
 					}
