@@ -93,8 +93,8 @@ func (f *framer) next() (raw []byte, line int64, reason string, err error) {
 		switch {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 			f.consume(1)
-		case c == 0xEF && f.line == 1 && f.start+2 < f.end && f.buf[f.start+1] == 0xBB && f.buf[f.start+2] == 0xBF:
-			f.consume(3) // UTF-8 byte order mark
+		case c == 0xEF && f.line == 1 && f.bom():
+			f.consume(3)
 		case c == '[' && !f.inArray:
 			f.inArray = true
 			f.consume(1)
@@ -111,6 +111,14 @@ func (f *framer) next() (raw []byte, line int64, reason string, err error) {
 			return nil, line, reasonNotJSON, nil
 		}
 	}
+}
+
+// bom reports whether a UTF-8 byte order mark starts the unconsumed input.
+func (f *framer) bom() bool {
+	for f.end-f.start < 3 && f.fill() {
+	}
+	b := f.buf[f.start:f.end]
+	return len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
 }
 
 // skipLine drops input up to and including the next newline.

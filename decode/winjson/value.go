@@ -3,7 +3,6 @@ package winjson
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -103,7 +102,7 @@ func (v *value) compact(b *strings.Builder) {
 	case kNull:
 		b.WriteString("null")
 	case kString:
-		b.WriteString(strconv.Quote(v.s))
+		quote(b, v.s)
 	case kNumber, kBool:
 		b.WriteString(v.s)
 	case kObject:
@@ -112,7 +111,7 @@ func (v *value) compact(b *strings.Builder) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString(strconv.Quote(v.obj[i].key))
+			quote(b, v.obj[i].key)
 			b.WriteByte(':')
 			v.obj[i].val.compact(b)
 		}
@@ -127,6 +126,26 @@ func (v *value) compact(b *strings.Builder) {
 		}
 		b.WriteByte(']')
 	}
+}
+
+// quote writes s as a JSON string. s is valid UTF-8.
+func quote(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20:
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xF])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
 }
 
 // maxDepth bounds nesting; Windows events nest a handful of levels.
@@ -289,7 +308,8 @@ func (p *parser) number() (value, error) {
 		}
 		return n
 	}
-	if digits() == 0 {
+	lead := p.i
+	if n := digits(); n == 0 || n > 1 && p.src[lead] == '0' {
 		return value{}, p.errorf("bad number")
 	}
 	if p.i < len(p.src) && p.src[p.i] == '.' {
