@@ -73,4 +73,3 @@ func TestOpenUnknownShape(t *testing.T) {
 		t.Errorf("Decode: %v, want x.json:1: unknown json shape", err)
 	}
 }
-
