@@ -60,6 +60,7 @@ type Decoder struct {
 	shape   Shape
 	origin  stagewatch.Origin
 	rec     winevent.Record // reused by Decode
+	parser  parser
 	ignored int
 }
 
@@ -139,7 +140,7 @@ func (d *Decoder) next(r *winevent.Record) error {
 	if !utf8.ValidString(src) {
 		src = strings.ToValidUTF8(src, "\uFFFD")
 	}
-	v, err := parse(src)
+	v, err := d.parser.parse(src)
 	if err != nil {
 		return fail("bad json", fmt.Errorf("bad json: %w", err))
 	}

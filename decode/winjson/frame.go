@@ -1,6 +1,9 @@
 package winjson
 
-import "io"
+import (
+	"bytes"
+	"io"
+)
 
 // Reasons for values the framer cannot deliver whole. They are the
 // DecodeError reasons too.
@@ -151,21 +154,37 @@ func (f *framer) value() (raw []byte, line int64, reason string, err error) {
 		b := f.buf[f.start:f.end]
 	scan:
 		for ; pos < len(b); pos++ {
-			c := b[pos]
 			if inStr {
-				switch {
-				case esc:
+				if esc {
 					esc = false
-				case c == '\\':
-					esc = true
-				case c == '"':
-					inStr = false
-				case c == '\n':
-					f.consume(pos + 1)
+					continue
+				}
+				// Jump to the next quote, unless a backslash or a
+				// newline comes first.
+				rest := b[pos:]
+				q := bytes.IndexByte(rest, '"')
+				if q < 0 {
+					q = len(rest)
+				}
+				seg := rest[:q]
+				if nl := bytes.IndexByte(seg, '\n'); nl >= 0 {
+					f.consume(pos + nl + 1)
 					return nil, line, reasonTruncated, nil
 				}
+				if bs := bytes.IndexByte(seg, '\\'); bs >= 0 {
+					pos += bs
+					esc = true
+					continue
+				}
+				if q == len(rest) {
+					pos = len(b)
+					break scan
+				}
+				pos += q // the loop steps over the quote
+				inStr = false
 				continue
 			}
+			c := b[pos]
 			switch c {
 			case '"':
 				inStr = true

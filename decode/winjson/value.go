@@ -148,6 +148,34 @@ func quote(b *strings.Builder, s string) {
 	b.WriteByte('"')
 }
 
+// members moves the members stacked since base into the slab.
+func (p *parser) members(base int) []member {
+	n := len(p.mstack) - base
+	if cap(p.mslab)-len(p.mslab) < n {
+		p.mslab = make([]member, 0, max(2*cap(p.mslab), n, 64))
+	}
+	out := p.mslab[len(p.mslab) : len(p.mslab)+n : len(p.mslab)+n]
+	p.mslab = p.mslab[:len(p.mslab)+n]
+	copy(out, p.mstack[base:])
+	clear(p.mstack[base:])
+	p.mstack = p.mstack[:base]
+	return out
+}
+
+// elements moves the array elements stacked since base into the slab.
+func (p *parser) elements(base int) []value {
+	n := len(p.vstack) - base
+	if cap(p.vslab)-len(p.vslab) < n {
+		p.vslab = make([]value, 0, max(2*cap(p.vslab), n, 16))
+	}
+	out := p.vslab[len(p.vslab) : len(p.vslab)+n : len(p.vslab)+n]
+	p.vslab = p.vslab[:len(p.vslab)+n]
+	copy(out, p.vstack[base:])
+	clear(p.vstack[base:])
+	p.vstack = p.vstack[:base]
+	return out
+}
+
 // maxDepth bounds nesting; Windows events nest a handful of levels.
 const maxDepth = 64
 
@@ -155,15 +183,31 @@ var errDepth = errors.New("json nested too deeply")
 
 // parser parses one JSON value from src. Strings without escapes are
 // slices of src, so a record's strings share its one allocation.
+//
+// Objects and arrays are cut from slabs the parser reuses: a parsed tree
+// is valid only until the next parse with the same parser, which is all
+// a decoder needs (records keep strings, never values).
 type parser struct {
-	src string
-	i   int
+	src    string
+	i      int
+	mstack []member // members of the objects being parsed
+	vstack []value  // elements of the arrays being parsed
+	mslab  []member
+	vslab  []value
 }
 
 // parse parses src, which must hold exactly one JSON value (surrounding
 // white space allowed). src must be valid UTF-8.
 func parse(src string) (value, error) {
-	p := parser{src: src}
+	var p parser
+	return p.parse(src)
+}
+
+// parse parses src with p's slabs, invalidating the previous tree.
+func (p *parser) parse(src string) (value, error) {
+	p.src, p.i = src, 0
+	p.mstack, p.vstack = p.mstack[:0], p.vstack[:0]
+	p.mslab, p.vslab = p.mslab[:0], p.vslab[:0]
 	v, err := p.value(0)
 	if err != nil {
 		return value{}, err
@@ -230,6 +274,7 @@ func (p *parser) object(depth int) (value, error) {
 		p.i++
 		return v, nil
 	}
+	base := len(p.mstack)
 	for {
 		p.space()
 		if p.i >= len(p.src) || p.src[p.i] != '"' {
@@ -248,7 +293,7 @@ func (p *parser) object(depth int) (value, error) {
 		if err != nil {
 			return value{}, err
 		}
-		v.obj = append(v.obj, member{key, val})
+		p.mstack = append(p.mstack, member{key, val})
 		p.space()
 		if p.i >= len(p.src) {
 			return value{}, p.errorf("unexpected end of json")
@@ -258,6 +303,7 @@ func (p *parser) object(depth int) (value, error) {
 			p.i++
 		case '}':
 			p.i++
+			v.obj = p.members(base)
 			return v, nil
 		default:
 			return value{}, p.errorf("expected ',' or '}'")
@@ -273,12 +319,13 @@ func (p *parser) array(depth int) (value, error) {
 		p.i++
 		return v, nil
 	}
+	base := len(p.vstack)
 	for {
 		val, err := p.value(depth + 1)
 		if err != nil {
 			return value{}, err
 		}
-		v.arr = append(v.arr, val)
+		p.vstack = append(p.vstack, val)
 		p.space()
 		if p.i >= len(p.src) {
 			return value{}, p.errorf("unexpected end of json")
@@ -288,6 +335,7 @@ func (p *parser) array(depth int) (value, error) {
 			p.i++
 		case ']':
 			p.i++
+			v.arr = p.elements(base)
 			return v, nil
 		default:
 			return value{}, p.errorf("expected ',' or ']'")
