@@ -15,6 +15,7 @@ import (
 
 	"github.com/stagewatch/stagewatch"
 	"github.com/stagewatch/stagewatch/decode/mde"
+	"github.com/stagewatch/stagewatch/decode/winjson"
 	"github.com/stagewatch/stagewatch/decode/winxml"
 )
 
@@ -68,6 +69,16 @@ func Formats() []Format {
 			Sniff:       winxml.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return winxml.NewDecoder(r, winxml.Options{File: o.File, MaxEvent: o.MaxLine})
+			},
+		},
+		{
+			// After mde: its sniffer needs MDE's own columns, and a row
+			// with them is never a Windows event.
+			Name:        "winjson",
+			Description: "Windows events as JSON: evtx_dump, xmltodict, Winlogbeat/Elastic Agent (raw and ECS), NXLog, flat winlogbeat-lite, Sentinel SecurityEvent/Event rows",
+			Sniff:       winjson.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return winjson.NewDecoder(r, winjson.Options{File: o.File, Location: o.Location, MaxLine: o.MaxLine})
 			},
 		},
 	}
