@@ -30,14 +30,31 @@ type val struct {
 type parser struct {
 	buf   []byte // chunkSize bytes the chunk is read into
 	c     []byte // the chunk being decoded
-	plans map[uint64][]op
+	plans map[uint64]plan
 	cp    compiler
 	vals  [maxDepth + 1][]val
 	b     builder
+	steps int // ops left for the current record
+}
+
+// maxSteps bounds the ops one record may run. A real record runs tens; a
+// hostile one could reuse a Binary XML value from many places at many
+// depths and run exponentially many.
+const maxSteps = 1 << 14
+
+// maxRendered bounds the bytes one record may render, for the same reason.
+const maxRendered = 4 * chunkSize
+
+var errTooComplex = errors.New("binary xml expands to too many values")
+
+// plan is a compiled template, or why it could not be compiled.
+type plan struct {
+	ops []op
+	err error
 }
 
 func newParser() *parser {
-	p := &parser{buf: make([]byte, chunkSize), plans: make(map[uint64][]op)}
+	p := &parser{buf: make([]byte, chunkSize), plans: make(map[uint64]plan)}
 	p.cp.names = make(map[uint32]string)
 	return p
 }
@@ -77,6 +94,9 @@ func (p *parser) decodeChunk(c []byte, no int, fileOffset int64) []item {
 		}
 		size := int(le.Uint32(c[pos+4:]))
 		id := le.Uint64(c[pos+8:])
+		if st == chunkShort && size >= recordHeaderLen+4 && pos+size > end {
+			break // the record the file was cut in; the truncation is reported
+		}
 		if size < recordHeaderLen+4 || pos+size > end {
 			items = append(items, item{recordID: id, reason: reasonRecord, err: where(fmt.Errorf("record size %d at chunk offset %d out of range; rest of chunk skipped", size, pos))})
 			break
@@ -109,6 +129,7 @@ func (p *parser) record(rec *winevent.Record, pos, size int) error {
 	}
 	b := &p.b
 	b.reset()
+	p.steps = maxSteps
 	if err := p.fragment(pos+recordHeaderLen, pos+size-4, sRoot, 0); err != nil {
 		return fmt.Errorf("record at chunk offset %d: %w", pos, err)
 	}
@@ -131,6 +152,10 @@ func (p *parser) fragment(pos, end int, st state, depth int) error {
 		return nil // an empty fragment
 	}
 	if c[pos] != 0x0c {
+		// Plain elements, compiled on every use: charge the bytes walked.
+		if p.steps -= (end - pos) / 16; p.steps < 0 {
+			return errTooComplex
+		}
 		ops, err := p.cp.compile(pos, end, st, false)
 		if err != nil {
 			return err
@@ -180,9 +205,16 @@ func (p *parser) fragment(pos, end int, st state, depth int) error {
 // content in state st, compiling it on first use in the chunk.
 func (p *parser) plan(def int, st state) ([]op, error) {
 	key := uint64(def)<<8 | uint64(st)
-	if ops, ok := p.plans[key]; ok {
-		return ops, nil
+	pl, ok := p.plans[key]
+	if !ok {
+		pl.ops, pl.err = p.compileTemplate(def, st)
+		p.plans[key] = pl
 	}
+	return pl.ops, pl.err
+}
+
+// compileTemplate compiles the template defined at chunk offset def.
+func (p *parser) compileTemplate(def int, st state) ([]op, error) {
 	c := p.c
 	if def < chunkHeaderSize || def+24 > len(c) {
 		return nil, fmt.Errorf("template offset %d outside the chunk", def)
@@ -196,7 +228,6 @@ func (p *parser) plan(def int, st state) ([]op, error) {
 	if err != nil {
 		return nil, fmt.Errorf("template at offset %d: %w", def, err)
 	}
-	p.plans[key] = ops
 	return ops, nil
 }
 
@@ -205,6 +236,9 @@ var errTooDeep = errors.New("binary xml values nested too deep")
 // exec runs ops against substitution values vals, filling p.b.
 func (p *parser) exec(ops []op, vals []val, depth int) error {
 	b := &p.b
+	if p.steps -= len(ops) + 1; p.steps < 0 {
+		return errTooComplex
+	}
 	for i := range ops {
 		o := &ops[i]
 		var v val
@@ -250,6 +284,9 @@ func (p *parser) exec(ops []op, vals []val, depth int) error {
 			b.field(p.c, o, v)
 		case opValue:
 			b.value(p.c, o, v)
+		}
+		if len(b.buf) > maxRendered {
+			return errTooComplex
 		}
 	}
 	return nil

@@ -91,7 +91,7 @@ func parseFileHeader(b []byte) (fileHeader, error) {
 		return h, fmt.Errorf("file header is %d bytes, want at least 128", len(b))
 	}
 	if !bytes.Equal(b[:8], fileMagic) {
-		return h, fmt.Errorf("file header magic is %q, want %q", b[:8], fileMagic)
+		return h, fmt.Errorf("file header magic is %s, want %s", quote(b[:8]), quote(fileMagic))
 	}
 	le := binary.LittleEndian
 	h.firstChunk = le.Uint64(b[8:])
@@ -134,7 +134,7 @@ func checkChunk(c []byte) (end int, st chunkState, err error) {
 		if allZero(c[:chunkHeaderSize]) {
 			return 0, chunkEmpty, nil
 		}
-		return 0, chunkBad, fmt.Errorf("chunk magic is %q, want %q", c[:8], chunkMagic)
+		return 0, chunkBad, fmt.Errorf("chunk magic is %s, want %s", quote(c[:8]), quote(chunkMagic))
 	}
 	le := binary.LittleEndian
 	sum := crc32.ChecksumIEEE(c[:120])
@@ -153,6 +153,23 @@ func checkChunk(c []byte) (end int, st chunkState, err error) {
 		return 0, chunkBad, fmt.Errorf("chunk records checksum mismatch (%08x, header says %08x)", got, want)
 	}
 	return free, chunkOK, nil
+}
+
+// quote quotes bytes for an error message, escaping each byte that is not
+// printable ASCII.
+func quote(b []byte) string {
+	out := []byte{'"'}
+	for _, c := range b {
+		switch {
+		case c == '"' || c == '\\':
+			out = append(out, '\\', c)
+		case c >= 0x20 && c < 0x7f:
+			out = append(out, c)
+		default:
+			out = append(out, '\\', 'x', hexLower[c>>4], hexLower[c&15])
+		}
+	}
+	return string(append(out, '"'))
 }
 
 func allZero(b []byte) bool {
