@@ -15,6 +15,7 @@ import (
 
 	"github.com/stagewatch/stagewatch"
 	"github.com/stagewatch/stagewatch/decode/mde"
+	"github.com/stagewatch/stagewatch/decode/winxml"
 )
 
 // Options control how inputs are opened and decoded.
@@ -59,6 +60,14 @@ func Formats() []Format {
 			Sniff:       mde.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return mde.NewDecoder(r, mde.Options{File: o.File, Location: o.Location, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			Name:        "winxml",
+			Description: "Windows events rendered as XML (wevtutil, Event Viewer, Splunk XmlWinEventLog, python-evtx): Sysmon, Security, PowerShell",
+			Sniff:       winxml.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return winxml.NewDecoder(r, winxml.Options{File: o.File, MaxEvent: o.MaxLine})
 			},
 		},
 	}

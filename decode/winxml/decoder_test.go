@@ -1,0 +1,184 @@
+package winxml
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stagewatch/stagewatch"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
+
+// samplesDir holds the real rendered records of formats.md 2.2.
+var samplesDir = filepath.Join("..", "..", "..", "shared", "samples", "sysmon")
+
+// decodeAll decodes r to the end and renders every event, decode error,
+// the ignored count and a fatal error as JSON lines.
+func decodeAll(t testing.TB, r io.Reader, opts Options) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	d := NewDecoder(r, opts)
+	for {
+		ev, err := d.Decode()
+		if err == io.EOF {
+			break
+		}
+		var de *stagewatch.DecodeError
+		switch {
+		case errors.As(err, &de):
+			enc.Encode(map[string]any{"error": de.Error(), "reason": de.Reason, "record": de.Origin.Record})
+			continue
+		case err != nil:
+			enc.Encode(map[string]string{"fatal": err.Error()})
+		default:
+			enc.Encode(ev)
+			continue
+		}
+		break
+	}
+	enc.Encode(map[string]int{"ignored": d.Ignored()})
+	return out.Bytes()
+}
+
+// golden compares got with the golden file of input in (rewritten with
+// -update).
+func golden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("decoded output differs from %s (-want +got):\n%s", golden, diff)
+	}
+}
+
+// TestGolden decodes every fixture in testdata.
+func TestGolden(t *testing.T) {
+	inputs, err := filepath.Glob("testdata/*.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range inputs {
+		name := filepath.Base(in)
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !Sniff(b) && name != "bad.xml" {
+				t.Errorf("Sniff rejects %s", name)
+			}
+			got := decodeAll(t, bytes.NewReader(b), Options{File: name})
+			golden(t, strings.TrimSuffix(in, ".xml")+".golden.jsonl", got)
+			// The same bytes read one at a time decode the same way.
+			if again := decodeAll(t, &oneByte{b}, Options{File: name}); !bytes.Equal(got, again) {
+				t.Errorf("one-byte reads decode differently:\n%s", cmp.Diff(string(got), string(again)))
+			}
+		})
+	}
+}
+
+// TestSamples decodes the real records in ../shared/samples/sysmon; their
+// golden files live in testdata/samples.
+func TestSamples(t *testing.T) {
+	inputs, _ := filepath.Glob(filepath.Join(samplesDir, "*.xml"))
+	if len(inputs) == 0 {
+		t.Skipf("samples not available in %s", samplesDir)
+	}
+	for _, in := range inputs {
+		name := filepath.Base(in)
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !Sniff(b) {
+				t.Errorf("Sniff rejects %s", name)
+			}
+			got := decodeAll(t, bytes.NewReader(b), Options{File: name})
+			if bytes.Contains(got, []byte(`"error"`)) {
+				t.Errorf("a real sample gave decode errors:\n%s", got)
+			}
+			golden(t, filepath.Join("testdata", "samples", strings.TrimSuffix(name, ".xml")+".golden.jsonl"), got)
+		})
+	}
+}
+
+// oneByte is a reader that returns one byte per Read, to exercise every
+// buffer boundary.
+type oneByte struct{ b []byte }
+
+func (r *oneByte) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	p[0], r.b = r.b[0], r.b[1:]
+	return 1, nil
+}
+
+func TestMaxEvent(t *testing.T) {
+	big := `<Event><System><EventID>11</EventID><TimeCreated SystemTime='2024-01-01T00:00:00Z'/><Provider Name='Microsoft-Windows-Sysmon'/></System><EventData><Data Name='TargetFilename'>C:\` +
+		strings.Repeat("a", 300) + `</Data></EventData></Event>` + "\n"
+	small := `<Event><System><Provider Name='Microsoft-Windows-Sysmon'/><EventID>11</EventID><TimeCreated SystemTime='2024-01-01T00:00:01Z'/></System><EventData><Data Name='TargetFilename'>C:\b</Data></EventData></Event>`
+	d := NewDecoder(strings.NewReader(big+small), Options{File: "big.xml", MaxEvent: 250})
+	var got []string
+	for {
+		ev, err := d.Decode()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			got = append(got, err.Error())
+			continue
+		}
+		got = append(got, ev.File.Path)
+	}
+	want := []string{"big.xml:1: event larger than 250 bytes", `C:\b`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+type errReader struct{ data []byte }
+
+func (r *errReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, errors.New("disk on fire")
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+func TestReadError(t *testing.T) {
+	d := NewDecoder(&errReader{[]byte("<Event><System><EventID>1")}, Options{File: "x.xml"})
+	_, err := d.Decode()
+	var de *stagewatch.DecodeError
+	if !errors.As(err, &de) || de.Reason != "truncated event" {
+		t.Fatalf("first Decode = %v, want a truncated event", err)
+	}
+	_, err = d.Decode()
+	if err == nil || err == io.EOF || errors.As(err, &de) || !strings.Contains(err.Error(), "x.xml: read: disk on fire") {
+		t.Fatalf("second Decode = %v, want the read error naming the file", err)
+	}
+}
