@@ -102,6 +102,26 @@ func (d *Decoder) Next() (*winevent.Record, stagewatch.Origin, error) {
 	}
 }
 
+// Decode returns the next event: the next record mapped by winevent.Map.
+// Records no analytic uses are skipped and counted by Ignored. Errors are
+// as Next's; Decode makes Decoder a stagewatch.Source.
+func (d *Decoder) Decode() (*stagewatch.Event, error) {
+	for {
+		rec, o, err := d.Next()
+		if err != nil {
+			return nil, err
+		}
+		if ev, ok := winevent.Map(rec, o); ok {
+			return ev, nil
+		}
+		d.ignored++
+	}
+}
+
+// Ignored returns how many records Decode skipped because no analytic uses
+// them.
+func (d *Decoder) Ignored() int { return d.ignored }
+
 // Stats returns the decoder's counters so far.
 func (d *Decoder) Stats() Stats { return d.stats }
 
