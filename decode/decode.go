@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/evtx"
 	"github.com/stagewatch/stagewatch/decode/mde"
 	"github.com/stagewatch/stagewatch/decode/winjson"
 	"github.com/stagewatch/stagewatch/decode/winxml"
@@ -55,6 +56,14 @@ const HeadSize = 64 << 10
 // Formats returns every supported format, in sniffing order.
 func Formats() []Format {
 	return []Format{
+		{
+			Name:        "evtx",
+			Description: "Windows event log files (.evtx): Sysmon, Security, PowerShell and any other channel, read natively",
+			Sniff:       evtx.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return evtx.NewDecoder(r, evtx.Options{File: o.File})
+			},
+		},
 		{
 			Name:        "mde",
 			Description: "Microsoft Defender for Endpoint advanced hunting rows: streaming API NDJSON, Event Hub records, hunting API JSON, portal and Sentinel CSV",

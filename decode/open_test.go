@@ -182,7 +182,6 @@ func TestWholeFileProblems(t *testing.T) {
 		{"empty gzip", gz(t, nil), ErrEmpty, "f: empty file after decompression"},
 		{"binary garbage", garbage, ErrBinary, "f: binary file, not text (unrecognised binary data)"},
 		{"zip archive", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00rest"), ErrBinary, "f: binary file, not text (zip archive; extract it first)"},
-		{"evtx", append([]byte("ElfFile\x00"), garbage...), ErrBinary, "f: binary file, not text (EVTX log; not supported yet, export it with evtx_dump or wevtutil)"},
 		{"unknown text", []byte("Jan  2 10:00:00 host sshd[1]: Accepted publickey\n"), ErrUnknownFormat, "f: format not recognised; known formats: " + knownNames() + "; use --format to force"},
 		{"unknown json", []byte(`{"hello":"world"}` + "\n"), ErrUnknownFormat, "f: format not recognised; known formats: " + knownNames() + "; use --format to force"},
 		{"gzip magic only", []byte{0x1f, 0x8b}, ErrGzip, "f: corrupt gzip: truncated stream"},
@@ -200,6 +199,42 @@ func TestWholeFileProblems(t *testing.T) {
 				t.Errorf("error %v is not a *FileError wrapping %v", err, tc.wantIs)
 			}
 			if diff := cmp.Diff(tc.wantErr, err.Error()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestOpenEVTX opens EVTX files, plain and gzip'd, by their magic bytes.
+func TestOpenEVTX(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "corpus", "windows", "evtx")
+	sysmon, err := os.ReadFile(filepath.Join(dir, "exec_sysmon_1_ftp.evtx"))
+	if err != nil {
+		t.Skip("EVTX corpus not present:", err)
+	}
+	security, err := os.ReadFile(filepath.Join(dir, "new-user-security.evtx"))
+	if err != nil {
+		t.Skip("EVTX corpus not present:", err)
+	}
+	garbage := make([]byte, 4096)
+	for i := range garbage {
+		garbage[i] = byte(i*7919 + i>>3)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want result
+	}{
+		{"sysmon", sysmon, result{Format: "evtx", Events: 4}},
+		{"sysmon gzip", gz(t, sysmon), result{Format: "evtx", Events: 4}},
+		{"security, no event an analytic uses", security, result{Format: "evtx", Ignored: 4}},
+		// Bad header and a chunk too short to be one: two bad records,
+		// not a whole-file error.
+		{"magic then garbage", append([]byte("ElfFile\x00"), garbage...), result{Format: "evtx", Bad: 2}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, drain(t, "f.evtx", tc.data, Options{})); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})

@@ -135,7 +135,6 @@ var magics = []struct {
 	{"\xfd7zXZ\x00", "xz stream; decompress it first"},
 	{"\x28\xb5\x2f\xfd", "zstd stream; decompress it first"},
 	{"BZh", "bzip2 stream; decompress it first"},
-	{"ElfFile\x00", "EVTX log; not supported yet, export it with evtx_dump or wevtutil"},
 	{"\x7fELF", "executable"},
 	{"MZ", "executable"},
 	{"%PDF-", "PDF document"},
