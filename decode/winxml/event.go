@@ -50,21 +50,20 @@ const (
 // one string per event, so a Record costs two allocations: that string and,
 // rarely, a larger Data slice. A parser is reused across events.
 type parser struct {
-	b                        []byte
-	vals                     [tMessage + 1]span
-	provider, sysTime        span
-	execPID, userSID         span
-	names, values            []span // Data (or UserData leaf) names and values
-	sec                      section
-	collect                  target
-	colName                  []byte // element whose end tag closes the collection
-	colStart                 int
-	dataName                 span
-	valid                    bool // the event is valid UTF-8
-	hasSysTime, hasProvider  bool
-	hasExecPID, hasUserSID   bool
-	hasEventID, hasRecordID  bool
-	hasVersion, userDataLeaf bool
+	b                       []byte
+	vals                    [tMessage + 1]span
+	provider, sysTime       span
+	execPID, userSID        span
+	names, values           []span // Data (or UserData leaf) names and values
+	sec                     section
+	collect                 target
+	colName                 []byte // element whose end tag closes the collection
+	colStart                int
+	dataName                span
+	valid                   bool // the event is valid UTF-8
+	hasSysTime, hasExecPID  bool
+	hasEventID, hasRecordID bool
+	hasVersion              bool
 }
 
 // parse fills rec from ev, the bytes from "<Event" to its end tag. The
@@ -126,13 +125,13 @@ func (p *parser) startTag(name, attrs []byte, selfClose bool) {
 	case secSystem:
 		switch string(name) {
 		case "Provider":
-			p.provider, p.hasProvider = p.attr(attrs, "Name")
+			p.provider, _ = p.attr(attrs, "Name")
 		case "TimeCreated":
 			p.sysTime, p.hasSysTime = p.attr(attrs, "SystemTime")
 		case "Execution":
 			p.execPID, p.hasExecPID = p.attr(attrs, "ProcessID")
 		case "Security":
-			p.userSID, p.hasUserSID = p.attr(attrs, "UserID")
+			p.userSID, _ = p.attr(attrs, "UserID")
 		case "EventID":
 			p.hasEventID = true
 			p.begin(tEventID, name, selfClose)
