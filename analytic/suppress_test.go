@@ -108,6 +108,15 @@ func TestBuiltinSuppressions(t *testing.T) {
 		{name: "fake MsMpEng in ProgramData root", attack: true,
 			subj: Subject{Image: `C:\ProgramData\MsMpEng.exe`, Path: `C:\ProgramData\Microsoft\Windows Defender\Scans\x.docx`}},
 
+		{name: "IIS app pool configs", want: "web-server",
+			subj: Subject{Image: `C:\Windows\system32\svchost.exe`, Path: `C:\inetpub\temp\appPools\APC3606.tmp`}},
+		{name: "IIS compression cache", want: "web-server",
+			subj: Subject{Image: `C:\Windows\System32\inetsrv\w3wp.exe`, Path: `C:\inetpub\temp\IIS Temporary Compressed Files\DefaultAppPool\$^_gzip_D^\a.css`}},
+		{name: "web shell's w3wp writing into Public", attack: true,
+			subj: Subject{Image: `C:\Windows\System32\inetsrv\w3wp.exe`, Path: `C:\Users\Public\loot\a.zip`}},
+		{name: "svchost.exe from Temp into the app pool folder", attack: true,
+			subj: Subject{Image: `C:\Users\Public\svchost.exe`, Path: `C:\inetpub\temp\appPools\x.7z`}},
+
 		{name: "Explorer ZIP extraction", want: "explorer-zip",
 			subj: Subject{Image: `C:\Windows\explorer.exe`, Path: `C:\Users\bob\AppData\Local\Temp\Temp1_report.zip\report\a.png`}},
 		{name: "Explorer writing into Public", attack: true,

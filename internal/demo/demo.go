@@ -32,7 +32,8 @@ hidden folder C:\Users\Public\Music\.cache (40 documents), packs them with a ren
 to report.dat), and copies Alice's Documents into $env:TEMP\stage with PowerShell. Around
 it: browser, Office, OneDrive, Windows Update and Defender activity, and benign look-alikes
 of every built-in suppression (installers, backup agents, SCCM and Intune, WER and the Azure
-guest agent's log collection, build tools, Explorer zip extraction).`
+guest agent's log collection, build tools, Explorer zip extraction, IIS app-pool
+recycling).`
 
 // File is one embedded input file.
 type File struct {

@@ -18,6 +18,17 @@ func (b *builder) lookalikes(w *world) {
 	b.backups(w)
 	b.builds(w)
 	b.browser(w)
+	b.webServer(w)
+}
+
+// webServer: IIS on the server recycles its app pools; the activation
+// service (WAS, in svchost) rewrites each pool's config under
+// C:\inetpub\temp\appPools, a tier-2 temp folder.
+func (b *builder) webServer(w *world) {
+	was := running(w.srv, w.system, `C:\Windows\System32\svchost.exe`, `C:\Windows\system32\svchost.exe -k iissvcs`,
+		2216, at(0, 0, 0).Add(-30*time.Hour), w.srvServices)
+	b.burst(at(10, 30, 0), 150*time.Millisecond, was, "FileCreated", `C:\inetpub\temp\appPools`,
+		numbered(`APC%04X.tmp`, 0x3606, 12), w.size(6_000))
 }
 
 // browser: Chrome unpacks an extension update into a scoped_dir in %TEMP%.
