@@ -101,7 +101,7 @@ func (s *summary) print(res detect.Summary, elapsed time.Duration) {
 		group(int64(float64(events)/secs)), float64(s.bytes)/secs/1e6)
 	fmt.Fprintf(s.w, "  formats:     %s\n", countsLine(s.formats, "none"))
 	if s.ignored > 0 {
-		fmt.Fprintf(s.w, "  not used:    %s rows of tables or action types no analytic reads\n", group(s.ignored))
+		fmt.Fprintf(s.w, "  not used:    %s records of tables or event types no analytic reads\n", group(s.ignored))
 	}
 	if s.badRecords > 0 {
 		fmt.Fprintf(s.w, "  skipped:     %s bad record(s): %s\n", group(s.badRecords), countsLine(s.badReasons, ""))
