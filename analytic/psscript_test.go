@@ -1,8 +1,10 @@
 package analytic
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -177,4 +179,55 @@ func FuzzPowerShellScript(f *testing.F) {
 		}
 		disc.outputs(s, psScript)
 	})
+}
+
+// scriptBlock is a 4104 event of a few kilobytes: a script with comments,
+// a here-string, variables and pipelines, as logged. With staging it ends
+// by copying, archiving and redirecting into staging folders; without, it
+// copies a log into Program Files.
+func scriptBlock(staging bool) *stagewatch.Event {
+	var b strings.Builder
+	b.WriteString("<#\n.SYNOPSIS\n  Nightly sync of project files.\n#>\nparam([string]$Project = 'alpha')\n")
+	b.WriteString("$ErrorActionPreference = 'Stop'\n$log = \"$env:TEMP\\sync.log\"\n$usage = @'\nsync.ps1 -Project NAME\n'@\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "function Step%d { param($p) # step %d\n  Write-Verbose \"step %d: $p\"; Get-Item -LiteralPath $p | Select-Object Name, Length\n}\n", i, i, i)
+	}
+	if !staging {
+		b.WriteString("Copy-Item $log 'C:\\Program Files\\Contoso\\logs\\' # keep the log\n")
+		return scriptEvent(b.String())
+	}
+	b.WriteString("$dst = Join-Path $env:TEMP 'stage'\nGet-ChildItem C:\\Users\\bob\\Documents -Recurse -Include *.docx |\n  ForEach-Object { Copy-Item $_.FullName -Destination (Join-Path $env:TEMP 'stage') }\n")
+	b.WriteString("Compress-Archive -Path $env:TEMP\\stage\\* -DestinationPath $env:PUBLIC\\s.zip\nwhoami /all > $env:TEMP\\w.txt\n")
+	return scriptEvent(b.String())
+}
+
+func scriptEvent(script string) *stagewatch.Event {
+	return &stagewatch.Event{Time: time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC), Kind: stagewatch.ProcessStart, Action: "4104",
+		Host: stagewatch.Host{Name: "WS1", OS: stagewatch.Windows}, User: stagewatch.User{Domain: "CORP", Name: "bob"},
+		Proc: stagewatch.Process{PID: 4242, Name: "powershell.exe", CommandLine: script}}
+}
+
+// BenchmarkScriptBlock measures each command-line analytic on a script
+// block of a few kilobytes, with and without staging in it.
+func BenchmarkScriptBlock(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		ev   *stagewatch.Event
+	}{{"staging", scriptBlock(true)}, {"benign", scriptBlock(false)}} {
+		for _, spec := range []Spec{BulkCopyCommand(), ArchiveCommand(), RemoteToLocalCopy(), ReconOutputStaging()} {
+			b.Run(tc.name+"/"+spec.ID, func(b *testing.B) { benchScript(b, spec, tc.ev) })
+		}
+	}
+}
+
+func benchScript(b *testing.B, spec Spec, ev *stagewatch.Event) {
+	det, err := spec.New(spec.Defaults(), Options{EvidenceCap: 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(ev.Proc.CommandLine)))
+	b.ReportAllocs()
+	for b.Loop() {
+		det.Observe(ev)
+	}
 }
