@@ -145,7 +145,7 @@ func (d *ArchiveCommandDetector) Observe(ev *stagewatch.Event) []stagewatch.Aler
 	if name == "" {
 		_, name = stagewatch.SplitPath(ev.Host.OS, ev.Proc.Image)
 	}
-	if !d.archivers.IsCandidate(name) && !containsFold(ev.Proc.CommandLine, " a ") && !containsFold(ev.Proc.CommandLine, " u ") {
+	if !isScriptEvent(ev) && !d.archivers.IsCandidate(name) && !containsFold(ev.Proc.CommandLine, " a ") && !containsFold(ev.Proc.CommandLine, " u ") {
 		return nil
 	}
 	m, ok := d.match(ev)
@@ -168,7 +168,8 @@ func (d *ArchiveCommandDetector) Observe(ev *stagewatch.Event) []stagewatch.Aler
 // operation: output in a staging folder first, then protected ones.
 func (d *ArchiveCommandDetector) match(ev *stagewatch.Event) (archiveCmdMatch, bool) {
 	expanded := stagewatch.ExpandEnv(ev.Proc.CommandLine)
-	windows := ev.Host.OS == stagewatch.Windows || (ev.Host.OS == stagewatch.OSUnknown && strings.IndexByte(expanded, '\\') >= 0)
+	syn := syntaxOf(ev, expanded)
+	windows := syn.windows()
 	best, found := archiveCmdMatch{}, false
 	score := func(m archiveCmdMatch) int {
 		s := 0
@@ -180,7 +181,7 @@ func (d *ArchiveCommandDetector) match(ev *stagewatch.Event) (archiveCmdMatch, b
 		}
 		return s
 	}
-	for _, op := range d.archivers.Parse(expanded, windows) {
+	for _, op := range d.archivers.parse(expanded, syn) {
 		m := archiveCmdMatch{ev: ev, op: op}
 		if op.Output != "" && !isVariable(op.Output) && !IsRemote(op.Output) {
 			tier, entry, _ := stagingTarget(d.staging, ev, op.Output, windows)

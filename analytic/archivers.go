@@ -79,6 +79,11 @@ func mayArchive(cmdline string) bool {
 // Parse returns the archiving commands in a command line (environment
 // variables expanded, original case kept: zip's -P and -p differ).
 func (a *Archivers) Parse(cmdline string, windows bool) []ArchiveOp {
+	return a.parse(cmdline, lineSyntaxOf(windows))
+}
+
+// parse returns the archiving commands in text read as syn says.
+func (a *Archivers) parse(text string, syn lineSyntax) []ArchiveOp {
 	var ops []ArchiveOp
 	w := walker{
 		visit: func(c command) {
@@ -88,7 +93,7 @@ func (a *Archivers) Parse(cmdline string, windows bool) []ArchiveOp {
 		},
 		script: func(s string) { ops = append(ops, zipFileCalls(s)...) },
 	}
-	w.walkCommandLine(cmdline, windows)
+	w.walk(text, syn)
 	if w.recursive {
 		for i := range ops {
 			ops[i].Recursive = true

@@ -85,7 +85,7 @@ func TestDiscoveryOutputs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := disc.outputs(tt.in, true)
+			got := disc.outputs(tt.in, windowsLine)
 			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(reconOutput{}), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("outputs(%q) (-want +got):\n%s", tt.in, diff)
 			}
@@ -171,7 +171,7 @@ func FuzzArchiversParse(f *testing.F) {
 				t.Errorf("Parse(%q): op without a tool", s)
 			}
 		}
-		for _, o := range disc.outputs(s, windows) {
+		for _, o := range disc.outputs(s, lineSyntaxOf(windows)) {
 			if o.command == "" || o.target == "" {
 				t.Errorf("outputs(%q): empty %+v", s, o)
 			}

@@ -150,11 +150,18 @@ func (d *BulkCopyCommandDetector) Observe(ev *stagewatch.Event) []stagewatch.Ale
 	if ev.Kind != stagewatch.ProcessStart || ev.Proc.CommandLine == "" {
 		return nil
 	}
-	name := ev.Proc.Name
-	if name == "" {
-		_, name = stagewatch.SplitPath(ev.Host.OS, ev.Proc.Image)
+	// A script block is PowerShell whatever host ran it (4103 names the
+	// host application, which may be any program embedding PowerShell).
+	if !isScriptEvent(ev) {
+		name := ev.Proc.Name
+		if name == "" {
+			_, name = stagewatch.SplitPath(ev.Host.OS, ev.Proc.Image)
+		}
+		if !d.tools.IsCandidate(name) {
+			return nil
+		}
 	}
-	if !d.tools.IsCandidate(name) || !mayCopy(ev.Proc.CommandLine) {
+	if !mayCopy(ev.Proc.CommandLine) {
 		return nil
 	}
 	m, ok := d.match(ev)
@@ -181,8 +188,9 @@ func (d *BulkCopyCommandDetector) Observe(ev *stagewatch.Event) []stagewatch.Ale
 // staging folder.
 func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) {
 	norm := stagewatch.NormalizeCommandLine(ev.Proc.CommandLine)
-	windows := ev.Host.OS == stagewatch.Windows || (ev.Host.OS == stagewatch.OSUnknown && strings.IndexByte(norm, '\\') >= 0)
-	ops := d.tools.Parse(norm, windows)
+	syn := syntaxOf(ev, norm)
+	windows := syn.windows()
+	ops := d.tools.parse(norm, syn)
 	best := copyMatch{}
 	parsed := false
 	for _, op := range ops {

@@ -69,13 +69,18 @@ func (t *CopyTools) IsCandidate(name string) bool {
 // Parse returns the copy commands in a command line. windows selects
 // CommandLineToArgvW splitting for the top level, else POSIX words.
 func (t *CopyTools) Parse(cmdline string, windows bool) []CopyOp {
+	return t.parse(cmdline, lineSyntaxOf(windows))
+}
+
+// parse returns the copy commands in text read as syn says.
+func (t *CopyTools) parse(text string, syn lineSyntax) []CopyOp {
 	var ops []CopyOp
 	w := walker{visit: func(c command) {
 		if op, ok := t.op(c.argv, c.sh); ok {
 			ops = append(ops, op)
 		}
 	}}
-	w.walkCommandLine(cmdline, windows)
+	w.walk(text, syn)
 	if w.recursive {
 		for i := range ops {
 			ops[i].Recursive = true

@@ -145,11 +145,12 @@ func (d *ReconOutputStagingDetector) Observe(ev *stagewatch.Event) []stagewatch.
 		return nil
 	}
 	norm := stagewatch.NormalizeCommandLine(ev.Proc.CommandLine)
-	windows := ev.Host.OS == stagewatch.Windows || (ev.Host.OS == stagewatch.OSUnknown && strings.IndexByte(norm, '\\') >= 0)
+	syn := syntaxOf(ev, norm)
+	windows := syn.windows()
 	var alerts []stagewatch.Alert
 	key := reconKey{ev.Host.Key(), ev.User.Domain, ev.User.Name}
 	suppressed, checked := false, false
-	for _, o := range d.discovery.outputs(norm, windows) {
+	for _, o := range d.discovery.outputs(norm, syn) {
 		if isVariable(o.target) {
 			continue
 		}

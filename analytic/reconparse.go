@@ -52,7 +52,7 @@ type reconOutput struct {
 // PowerShell pipelines into Out-File, Tee-Object, Set-Content, Add-Content or
 // Export-Csv. A redirection or file cmdlet anywhere in a pipeline takes the
 // output of the discovery commands before it.
-func (d *Discovery) outputs(norm string, windows bool) []reconOutput {
+func (d *Discovery) outputs(norm string, syn lineSyntax) []reconOutput {
 	var out []reconOutput
 	var found, targets []string
 	flush := func() {
@@ -75,7 +75,7 @@ func (d *Discovery) outputs(norm string, windows bool) []reconOutput {
 			targets = append(targets, t)
 		}
 	}}
-	w.walkCommandLine(norm, windows)
+	w.walk(norm, syn)
 	flush()
 	return out
 }

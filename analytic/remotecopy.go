@@ -196,7 +196,8 @@ func (d *RemoteToLocalCopyDetector) Observe(ev *stagewatch.Event) []stagewatch.A
 		return nil
 	}
 	norm := stagewatch.NormalizeCommandLine(cl)
-	windows := ev.Host.OS == stagewatch.Windows || (ev.Host.OS == stagewatch.OSUnknown && strings.IndexByte(norm, '\\') >= 0)
+	syn := syntaxOf(ev, norm)
+	windows := syn.windows()
 	owner := driveOwner{ev.Host.Key(), ev.User.Domain, ev.User.Name}
 	type op struct {
 		tool, dest          string
@@ -225,7 +226,7 @@ func (d *RemoteToLocalCopyDetector) Observe(ev *stagewatch.Event) []stagewatch.A
 			}
 		},
 	}
-	w.walkCommandLine(norm, windows)
+	w.walk(norm, syn)
 	var best remoteCopyMatch
 	for _, o := range ops {
 		if o.dest == "" || isVariable(o.dest) || IsRemote(o.dest) || d.isRemote(o.dest) {

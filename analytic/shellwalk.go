@@ -174,8 +174,14 @@ func (w *walker) powerShellScript(s string, depth int) {
 	if w.script != nil {
 		w.script(s)
 	}
+	var vars psVars
 	cmds, piped := splitPowerShellPipes(s)
 	for i, argv := range cmds {
+		if rest, ok := vars.assign(argv); ok {
+			argv = rest
+		} else {
+			argv = vars.expand(argv)
+		}
 		for len(argv) > 0 && (argv[0] == "&" || argv[0] == ".") {
 			argv = argv[1:]
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -42,9 +44,47 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the CLI scenarios in testdata/script: each is a txtar
-// archive of commands, input files and expected output.
+// archive of commands, input files and expected output. Scenarios over the
+// shared corpus of recorded EVTX logs run under the [corpus] condition, with
+// its absolute path in $EVTX_CORPUS and its number of files in $EVTX_FILES
+// (scripts run in a temporary folder, so a relative path would not do).
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{Dir: "testdata/script"})
+	corpus, files := evtxCorpus()
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("EVTX_CORPUS", corpus)
+			env.Setenv("EVTX_FILES", strconv.Itoa(files))
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "corpus" {
+				return files > 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+	})
+}
+
+// evtxCorpus returns the absolute path of ../shared/corpus/windows/evtx
+// (relative to the repository root) and how many files it holds; 0 when
+// it is absent.
+func evtxCorpus() (string, int) {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus", "windows", "evtx"))
+	if err != nil {
+		return "", 0
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return dir, 0
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			n++
+		}
+	}
+	return dir, n
 }
 
 func gzipFile(src, dst string) error {
