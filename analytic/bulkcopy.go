@@ -70,6 +70,7 @@ type copyMatch struct {
 	sources   []string
 	method    string // "destination" or "substring"
 	recursive bool
+	renamed   bool // a copy tool recognised by its arguments, not its name
 	wildcard  bool
 	tier      int
 	entry     string
@@ -86,6 +87,7 @@ type copyAcc struct {
 	tools     []string
 	sources   []string
 	recursive bool
+	renamed   bool // a copy tool recognised by its arguments, not its name
 	wildcard  bool
 	evidence  []stagewatch.Evidence
 	sens      sensitiveAcc
@@ -133,6 +135,7 @@ func NewBulkCopyCommand(p BulkCopyCommandParams, opts Options) (*BulkCopyCommand
 				acc.sources = addSorted(acc.sources, s, 16)
 			}
 			acc.recursive = acc.recursive || m.recursive
+			acc.renamed = acc.renamed || m.renamed
 			acc.wildcard = acc.wildcard || m.wildcard
 			acc.sens.args(d.sens, stagewatch.NormalizeCommandLine(m.ev.Proc.CommandLine), m.recursive, m.sources, []string{m.dest})
 			acc.evidence = addEvidence(acc.evidence, cap, m.ev, m.ev.Proc.CommandLine)
@@ -157,11 +160,11 @@ func (d *BulkCopyCommandDetector) Observe(ev *stagewatch.Event) []stagewatch.Ale
 		if name == "" {
 			_, name = stagewatch.SplitPath(ev.Host.OS, ev.Proc.Image)
 		}
-		if !d.tools.IsCandidate(name) {
+		if !d.tools.IsCandidate(name) && !(ev.Host.OS != stagewatch.Linux && ev.Host.OS != stagewatch.MacOS && mayRenamedCopy(ev.Proc.CommandLine)) {
 			return nil
 		}
 	}
-	if !mayCopy(ev.Proc.CommandLine) {
+	if !mayCopy(ev.Proc.CommandLine) && !mayRenamedCopy(ev.Proc.CommandLine) {
 		return nil
 	}
 	m, ok := d.match(ev)
@@ -214,7 +217,7 @@ func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) 
 		}
 		if best.ev == nil || tier < best.tier || (tier == best.tier && conf > best.conf) {
 			best = copyMatch{ev: ev, tool: op.Tool, dest: dest, sources: op.Sources, method: "destination",
-				recursive: op.Recursive, wildcard: op.Wildcard, tier: tier, entry: entry, conf: conf}
+				recursive: op.Recursive, wildcard: op.Wildcard, renamed: op.Renamed, tier: tier, entry: entry, conf: conf}
 		}
 	}
 	if best.ev != nil {
@@ -329,6 +332,9 @@ func (d *BulkCopyCommandDetector) alert(ep *window.Episode[copyKey, copyAcc]) st
 		sev = stagewatch.SeverityMedium
 	}
 	var how []string
+	if acc.renamed {
+		how = append(how, "renamed tool")
+	}
 	if acc.recursive {
 		how = append(how, "recursive")
 	}
@@ -367,6 +373,7 @@ func (d *BulkCopyCommandDetector) alert(ep *window.Episode[copyKey, copyAcc]) st
 			"sources":       nonNil(acc.sources),
 			"method":        acc.method,
 			"recursive":     acc.recursive,
+			"renamed":       acc.renamed,
 			"wildcard":      acc.wildcard,
 			"staging_entry": acc.entry,
 			"tier":          acc.tier,

@@ -46,6 +46,56 @@ func parseRobocopy(op *CopyOp, args []string) {
 	}
 }
 
+// renamedCopy recognises a Windows program that is not a known copy tool
+// but is started the way robocopy and xcopy are: exactly two or more
+// positional arguments of which the first two are paths (a drive path or a
+// UNC path), and at least one of their copy switches. An intruder's
+// renamed robocopy (rc.exe \\fs01\finance C:\Users\Public\x *.xlsx /s) is
+// found so; ordinary programs rarely take two paths and /s or /mir.
+func renamedCopy(name string, args []string) (CopyOp, bool) {
+	var pos []string
+	copySwitch := false
+	for _, a := range args {
+		if isSwitch(a) {
+			if switchIs(a, "/s", "/e", "/mir", "/move", "/mov", "/copy", "/copyall", "/dcopy", "/mt", "/r", "/w",
+				"/z", "/zb", "/b", "/xf", "/xd", "/np", "/ndl", "/nfl", "/h", "/y", "/i", "/k", "/c") {
+				copySwitch = true
+			}
+			continue
+		}
+		pos = append(pos, a)
+	}
+	if !copySwitch || len(pos) < 2 || !isWindowsPath(pos[0]) || !isWindowsPath(pos[1]) {
+		return CopyOp{}, false
+	}
+	op := CopyOp{Tool: name, Renamed: true}
+	parseRobocopy(&op, args)
+	for _, s := range op.Sources {
+		if strings.ContainsAny(s, "*?") {
+			op.Wildcard = true
+		}
+	}
+	return op, true
+}
+
+// isWindowsPath reports whether a is an absolute drive path (c:\x) or a
+// UNC path (\\host\share).
+func isWindowsPath(a string) bool {
+	a = strings.Trim(a, `"`)
+	return len(a) >= 3 && a[1] == ':' && (a[2] == '\\' || a[2] == '/') || strings.HasPrefix(a, `\\`)
+}
+
+// mayRenamedCopy is the cheap prefilter for renamedCopy: a switch only
+// robocopy and xcopy style copies use, seen anywhere in the command line.
+func mayRenamedCopy(cmdline string) bool {
+	for _, f := range []string{" /s", " /e", " /mir", " /mt", " /copy", " /z", " /mov"} {
+		if containsFold(cmdline, f) {
+			return true
+		}
+	}
+	return false
+}
+
 // parseXcopy: xcopy SOURCE [DEST] [/opts].
 func parseXcopy(op *CopyOp, args []string) {
 	var pos []string

@@ -12,6 +12,7 @@ type CopyOp struct {
 	Dest      string   // destination argument; "" when it could not be found
 	Recursive bool     // /s /e /mir, -r, -Recurse, for /r, find -exec
 	Wildcard  bool     // a source or file pattern holds * or ?
+	Renamed   bool     // not a known tool: recognised by its arguments (renamedCopy)
 }
 
 // CopyTools knows the copy commands of copy_tools.txt and finds them in
@@ -99,7 +100,10 @@ func (t *CopyTools) op(argv []string, sh shell) (CopyOp, bool) {
 	}
 	syntax, ok := t.byShell[lookup][name]
 	if !ok {
-		return CopyOp{}, false
+		if sh != shellTop && sh != shellCmd {
+			return CopyOp{}, false
+		}
+		return renamedCopy(name, dropRedirects(argv[1:]))
 	}
 	op := CopyOp{Tool: name}
 	args := dropRedirects(argv[1:])

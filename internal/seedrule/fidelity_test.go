@@ -109,10 +109,15 @@ func TestDiffEnvVar(t *testing.T) {
 
 // The seed names the copy tool by FileName. PowerShell 7 (pwsh.exe) is not
 // in its list; stagewatch reads the command line. A renamed robocopy
-// (rc.exe) is missed by both.
+// (rc.exe) is recognised by its arguments (two paths and /s), and its
+// source is a share, so remote-to-local-copy fires too.
 func TestDiffRenamedTool(t *testing.T) {
 	check(t, outcome{
-		Alerts: []string{"bulk-copy-command high/high: pwsh.exe"},
+		Alerts: []string{
+			"remote-to-local-copy critical/high: rc.exe",
+			"bulk-copy-command critical/high: rc.exe",
+			"bulk-copy-command high/high: pwsh.exe",
+		},
 	}, run(t, "renamed_tool"))
 }
 
