@@ -16,12 +16,9 @@ type ArchiveInStagingParams struct {
 	MaxTier         int           `yaml:"max_tier" doc:"highest staging tier that counts: 1 = tier-1 folders only, 2 = also tier 2"`
 	Extensions      List          `yaml:"extensions" doc:"archive file-name suffixes (ATT&CK CompressionToolList outputs; # matches a digit)"`
 	Magic           List          `yaml:"magic" doc:"archive header bytes: NAME [@OFFSET] HEX..."`
-	StagingWindows  List          `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
-	StagingLinux    List          `yaml:"staging_linux" doc:"Linux staging folders"`
-	StagingMacOS    List          `yaml:"staging_macos" doc:"macOS staging folders"`
+	StagingParams   `yaml:",inline"`
 	SensitiveParams `yaml:",inline"`
-	Suppressions    List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
-	Suppress        []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
+	SuppressParams  `yaml:",inline"`
 }
 
 // ArchiveInStaging is the spec of archive-in-staging (seed branch 2).
@@ -39,11 +36,9 @@ func ArchiveInStaging() Spec {
 				MaxTier:         2,
 				Extensions:      DefaultList(ListArchiveExtensions),
 				Magic:           DefaultList(ListArchiveMagic),
-				StagingWindows:  DefaultList(ListStagingWindows),
-				StagingLinux:    DefaultList(ListStagingLinux),
-				StagingMacOS:    DefaultList(ListStagingMacOS),
+				StagingParams:   defaultStaging(),
 				SensitiveParams: defaultSensitive(),
-				Suppressions:    BuiltinSuppressionNames(DefaultList(ListSuppressions)),
+				SuppressParams:  defaultSuppress(),
 			}
 		},
 		New: func(params any, opts Options) (stagewatch.Detector, error) {

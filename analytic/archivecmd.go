@@ -16,12 +16,9 @@ type ArchiveCommandParams struct {
 	MaxTier           int           `yaml:"max_tier" doc:"highest staging tier that counts for the output: 1 = tier-1 folders only, 2 = also tier 2"`
 	ProtectedAnywhere bool          `yaml:"protected_anywhere" doc:"alert on password, encryption or split-volume options even when the archive is not in a staging folder"`
 	Archivers         List          `yaml:"archivers" doc:"archivers and their argument syntax (ATT&CK CompressionToolList; lists/archivers.txt)"`
-	StagingWindows    List          `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
-	StagingLinux      List          `yaml:"staging_linux" doc:"Linux staging folders"`
-	StagingMacOS      List          `yaml:"staging_macos" doc:"macOS staging folders"`
+	StagingParams     `yaml:",inline"`
 	SensitiveParams   `yaml:",inline"`
-	Suppressions      List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
-	Suppress          []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
+	SuppressParams    `yaml:",inline"`
 }
 
 // ArchiveCommand is the spec of archive-command.
@@ -40,11 +37,9 @@ func ArchiveCommand() Spec {
 				MaxTier:           2,
 				ProtectedAnywhere: true,
 				Archivers:         DefaultList(ListArchivers),
-				StagingWindows:    DefaultList(ListStagingWindows),
-				StagingLinux:      DefaultList(ListStagingLinux),
-				StagingMacOS:      DefaultList(ListStagingMacOS),
+				StagingParams:     defaultStaging(),
 				SensitiveParams:   defaultSensitive(),
-				Suppressions:      BuiltinSuppressionNames(DefaultList(ListSuppressions)),
+				SuppressParams:    defaultSuppress(),
 			}
 		},
 		New: func(params any, opts Options) (stagewatch.Detector, error) {

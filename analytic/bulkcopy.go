@@ -16,12 +16,9 @@ type BulkCopyCommandParams struct {
 	MaxTier         int           `yaml:"max_tier" doc:"highest staging tier that counts: 1 = tier-1 folders only, 2 = also tier 2"`
 	Fallback        bool          `yaml:"fallback" doc:"when no destination can be parsed, alert (at low confidence) if the command line merely names a staging folder, as the seed did"`
 	Tools           List          `yaml:"tools" doc:"copy tools and their argument syntax (ATT&CK CopyToolPatterns; lists/copy_tools.txt)"`
-	StagingWindows  List          `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
-	StagingLinux    List          `yaml:"staging_linux" doc:"Linux staging folders"`
-	StagingMacOS    List          `yaml:"staging_macos" doc:"macOS staging folders"`
+	StagingParams   `yaml:",inline"`
 	SensitiveParams `yaml:",inline"`
-	Suppressions    List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
-	Suppress        []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
+	SuppressParams  `yaml:",inline"`
 }
 
 // BulkCopyCommand is the spec of bulk-copy-command (seed branch 3).
@@ -40,11 +37,9 @@ func BulkCopyCommand() Spec {
 				MaxTier:         2,
 				Fallback:        true,
 				Tools:           DefaultList(ListCopyTools),
-				StagingWindows:  DefaultList(ListStagingWindows),
-				StagingLinux:    DefaultList(ListStagingLinux),
-				StagingMacOS:    DefaultList(ListStagingMacOS),
+				StagingParams:   defaultStaging(),
 				SensitiveParams: defaultSensitive(),
-				Suppressions:    BuiltinSuppressionNames(DefaultList(ListSuppressions)),
+				SuppressParams:  defaultSuppress(),
 			}
 		},
 		New: func(params any, opts Options) (stagewatch.Detector, error) {

@@ -15,12 +15,9 @@ type BulkFileStagingParams struct {
 	Window          time.Duration `yaml:"window" doc:"sliding window the files are counted in (ATT&CK TimeWindow)"`
 	EpisodeGap      time.Duration `yaml:"episode_gap" doc:"an open alert closes after this long without a new write (and at the latest window after it opened)"`
 	MaxTier         int           `yaml:"max_tier" doc:"highest staging tier that counts: 1 = tier-1 folders only, 2 = also tier 2"`
-	StagingWindows  List          `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
-	StagingLinux    List          `yaml:"staging_linux" doc:"Linux staging folders"`
-	StagingMacOS    List          `yaml:"staging_macos" doc:"macOS staging folders"`
+	StagingParams   `yaml:",inline"`
 	SensitiveParams `yaml:",inline"`
-	Suppressions    List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
-	Suppress        []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
+	SuppressParams  `yaml:",inline"`
 }
 
 // BulkFileStaging is the spec of bulk-file-staging (seed branch 1).
@@ -37,11 +34,9 @@ func BulkFileStaging() Spec {
 				Window:          24 * time.Hour,
 				EpisodeGap:      time.Hour,
 				MaxTier:         2,
-				StagingWindows:  DefaultList(ListStagingWindows),
-				StagingLinux:    DefaultList(ListStagingLinux),
-				StagingMacOS:    DefaultList(ListStagingMacOS),
+				StagingParams:   defaultStaging(),
 				SensitiveParams: defaultSensitive(),
-				Suppressions:    BuiltinSuppressionNames(DefaultList(ListSuppressions)),
+				SuppressParams:  defaultSuppress(),
 			}
 		},
 		New: func(params any, opts Options) (stagewatch.Detector, error) {

@@ -220,3 +220,31 @@ func userPathKey(p string, u stagewatch.User) string {
 	}
 	return p
 }
+
+// StagingParams are the staging-folder lists (ATT&CK StagingDirectoryList)
+// every analytic that matches staging folders takes; inlined into their
+// parameters, so the keys sit directly under the analytic in configuration.
+type StagingParams struct {
+	StagingWindows List `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList of AN0040, StagingDirectory of AN0194; syntax in lists/staging_windows.txt)"`
+	StagingLinux   List `yaml:"staging_linux" doc:"Linux staging folders"`
+	StagingMacOS   List `yaml:"staging_macos" doc:"macOS staging folders"`
+}
+
+func defaultStaging() StagingParams {
+	return StagingParams{
+		StagingWindows: DefaultList(ListStagingWindows),
+		StagingLinux:   DefaultList(ListStagingLinux),
+		StagingMacOS:   DefaultList(ListStagingMacOS),
+	}
+}
+
+// SuppressParams are the suppressions every analytic takes: the built-in
+// ones in force and the user's own.
+type SuppressParams struct {
+	Suppressions List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
+	Suppress     []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
+}
+
+func defaultSuppress() SuppressParams {
+	return SuppressParams{Suppressions: BuiltinSuppressionNames(DefaultList(ListSuppressions))}
+}

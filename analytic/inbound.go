@@ -18,9 +18,7 @@ type InboundShareStagingParams struct {
 	ExpectedSources List          `yaml:"expected_sources" doc:"allow-list of source IP and account globs (backup servers, deployment accounts) whose writes are expected"`
 	RequireStaging  bool          `yaml:"require_staging" doc:"count only folders on the staging lists; off counts any folder and staging folders raise severity"`
 	MaxTier         int           `yaml:"max_tier" doc:"highest staging tier that raises severity (and counts, with require_staging)"`
-	StagingWindows  List          `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectory; syntax in lists/staging_windows.txt)"`
-	StagingLinux    List          `yaml:"staging_linux" doc:"Linux staging folders"`
-	StagingMacOS    List          `yaml:"staging_macos" doc:"macOS staging folders"`
+	StagingParams   `yaml:",inline"`
 	SensitiveParams `yaml:",inline"`
 }
 
@@ -40,9 +38,7 @@ func InboundShareStaging() Spec {
 				Window:          30 * time.Minute,
 				EpisodeGap:      10 * time.Minute,
 				MaxTier:         2,
-				StagingWindows:  DefaultList(ListStagingWindows),
-				StagingLinux:    DefaultList(ListStagingLinux),
-				StagingMacOS:    DefaultList(ListStagingMacOS),
+				StagingParams:   defaultStaging(),
 				SensitiveParams: defaultSensitive(),
 			}
 		},

@@ -11,16 +11,13 @@ import (
 
 // ReconOutputStagingParams are the parameters of recon-output-staging.
 type ReconOutputStagingParams struct {
-	MinOutputs     int            `yaml:"min_outputs" doc:"distinct discovery commands whose output one user redirects into staging folders within window"`
-	Window         time.Duration  `yaml:"window" doc:"sliding window the discovery commands are counted in (ATT&CK TimeWindow)"`
-	EpisodeGap     time.Duration  `yaml:"episode_gap" doc:"an open alert closes after this long without a new discovery output"`
-	MaxTier        int            `yaml:"max_tier" doc:"highest staging tier that counts for the output file: 1 = tier-1 folders only, 2 = also tier 2"`
-	Commands       List           `yaml:"commands" doc:"discovery commands: COMMAND [SUBCOMMAND...] (lists/discovery.txt)"`
-	StagingWindows List           `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectoryList; syntax in lists/staging_windows.txt)"`
-	StagingLinux   List           `yaml:"staging_linux" doc:"Linux staging folders"`
-	StagingMacOS   List           `yaml:"staging_macos" doc:"macOS staging folders"`
-	Suppressions   List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
-	Suppress       []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
+	MinOutputs     int           `yaml:"min_outputs" doc:"distinct discovery commands whose output one user redirects into staging folders within window"`
+	Window         time.Duration `yaml:"window" doc:"sliding window the discovery commands are counted in (ATT&CK TimeWindow)"`
+	EpisodeGap     time.Duration `yaml:"episode_gap" doc:"an open alert closes after this long without a new discovery output"`
+	MaxTier        int           `yaml:"max_tier" doc:"highest staging tier that counts for the output file: 1 = tier-1 folders only, 2 = also tier 2"`
+	Commands       List          `yaml:"commands" doc:"discovery commands: COMMAND [SUBCOMMAND...] (lists/discovery.txt)"`
+	StagingParams  `yaml:",inline"`
+	SuppressParams `yaml:",inline"`
 }
 
 // ReconOutputStaging is the spec of recon-output-staging.
@@ -39,10 +36,8 @@ func ReconOutputStaging() Spec {
 				EpisodeGap:     30 * time.Minute,
 				MaxTier:        2,
 				Commands:       DefaultList(ListDiscovery),
-				StagingWindows: DefaultList(ListStagingWindows),
-				StagingLinux:   DefaultList(ListStagingLinux),
-				StagingMacOS:   DefaultList(ListStagingMacOS),
-				Suppressions:   BuiltinSuppressionNames(DefaultList(ListSuppressions)),
+				StagingParams:  defaultStaging(),
+				SuppressParams: defaultSuppress(),
 			}
 		},
 		New: func(params any, opts Options) (stagewatch.Detector, error) {

@@ -20,12 +20,9 @@ type RemoteToLocalCopyParams struct {
 	RemotePathPatterns List          `yaml:"remote_path_patterns" doc:"globs of remote source paths (ATT&CK RemotePathPatterns; lists/remote_paths.txt)"`
 	CopyToolPatterns   List          `yaml:"copy_tool_patterns" doc:"copy tools and their argument syntax (ATT&CK CopyToolPatterns; lists/copy_tools.txt)"`
 	Archivers          List          `yaml:"archivers" doc:"archivers whose inputs may be remote (lists/archivers.txt)"`
-	StagingWindows     List          `yaml:"staging_windows" doc:"Windows staging folders (ATT&CK StagingDirectory; syntax in lists/staging_windows.txt)"`
-	StagingLinux       List          `yaml:"staging_linux" doc:"Linux staging folders"`
-	StagingMacOS       List          `yaml:"staging_macos" doc:"macOS staging folders"`
+	StagingParams      `yaml:",inline"`
 	SensitiveParams    `yaml:",inline"`
-	Suppressions       List           `yaml:"suppressions" doc:"built-in suppressions in force; remove a name to disable it"`
-	Suppress           []SuppressRule `yaml:"suppress" doc:"your own named suppressions"`
+	SuppressParams     `yaml:",inline"`
 }
 
 // RemoteToLocalCopy is the spec of remote-to-local-copy.
@@ -45,11 +42,9 @@ func RemoteToLocalCopy() Spec {
 				RemotePathPatterns: DefaultList(ListRemotePaths),
 				CopyToolPatterns:   DefaultList(ListCopyTools),
 				Archivers:          DefaultList(ListArchivers),
-				StagingWindows:     DefaultList(ListStagingWindows),
-				StagingLinux:       DefaultList(ListStagingLinux),
-				StagingMacOS:       DefaultList(ListStagingMacOS),
+				StagingParams:      defaultStaging(),
 				SensitiveParams:    defaultSensitive(),
-				Suppressions:       BuiltinSuppressionNames(DefaultList(ListSuppressions)),
+				SuppressParams:     defaultSuppress(),
 			}
 		},
 		New: func(params any, opts Options) (stagewatch.Detector, error) {
