@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"flag"
+	"github.com/stagewatch/stagewatch/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,19 +174,7 @@ func TestWriteDefaults(t *testing.T) {
 	if err := WriteDefaults(&buf, testSpecs()); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "defaults.golden.yaml")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./config -update)", err)
-	}
-	if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-		t.Errorf("WriteDefaults (-want +got):\n%s", diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "defaults.golden.yaml"), buf.Bytes(), *update)
 	got, err := Parse("defaults.yml", buf.Bytes(), testSpecs())
 	if err != nil {
 		t.Fatalf("Parse(WriteDefaults): %v", err)

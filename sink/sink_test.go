@@ -5,7 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
-	"os"
+	"github.com/stagewatch/stagewatch/internal/golden"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -128,19 +128,7 @@ func TestGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := render(t, tt.format, tt.opts, tt.alerts)
-			path := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./sink -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s output mismatch (-want +got):\n%s", tt.format, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", tt.name+".golden"), got, *update)
 		})
 	}
 }

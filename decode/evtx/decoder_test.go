@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/stagewatch/stagewatch/internal/golden"
 	"io"
 	"os"
 	"path/filepath"
@@ -75,20 +76,7 @@ func TestGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			golden := filepath.Join("testdata", name[:len(name)-len(filepath.Ext(name))]+".golden.jsonl")
-			if *update {
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if diff := cmp.Diff(string(want), got.String()); diff != "" {
-				t.Errorf("records of %s differ from %s (-want +got):\n%s", name, golden, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", name[:len(name)-len(filepath.Ext(name))]+".golden.jsonl"), got.Bytes(), *update)
 		})
 	}
 }

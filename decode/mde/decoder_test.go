@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/stagewatch/stagewatch/internal/golden"
 	"io"
 	"os"
 	"path/filepath"
@@ -78,20 +79,7 @@ func TestGolden(t *testing.T) {
 			opts := caseOptions[name]
 			opts.File = name
 			got := decodeAll(t, f, opts)
-			golden := strings.TrimSuffix(in, filepath.Ext(in)) + ".golden.jsonl"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("decoded %s differs from %s (-want +got):\n%s", name, golden, diff)
-			}
+			golden.Check(t, strings.TrimSuffix(in, filepath.Ext(in))+".golden.jsonl", got, *update)
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/stagewatch/stagewatch/internal/golden"
 	"io"
 	"os"
 	"path/filepath"
@@ -64,27 +65,6 @@ func decodeAll(t testing.TB, r io.Reader, opts Options) []byte {
 	return out.Bytes()
 }
 
-// golden compares got with the golden file, or rewrites it with -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("decoded output differs from %s (-want +got):\n%s", path, diff)
-	}
-}
-
 func TestGolden(t *testing.T) {
 	inputs, err := filepath.Glob("testdata/*")
 	if err != nil {
@@ -103,7 +83,7 @@ func TestGolden(t *testing.T) {
 			opts := caseOptions[name]
 			opts.File = name
 			got := decodeAll(t, bytes.NewReader(b), opts)
-			golden(t, strings.TrimSuffix(in, filepath.Ext(in))+".golden.jsonl", got)
+			golden.Check(t, strings.TrimSuffix(in, filepath.Ext(in))+".golden.jsonl", got, *update)
 		})
 	}
 }
@@ -133,7 +113,7 @@ func TestSamples(t *testing.T) {
 					t.Errorf("Sniff rejects %s", name)
 				}
 				got := decodeAll(t, bytes.NewReader(b), Options{File: name})
-				golden(t, filepath.Join("testdata", "samples", filepath.Base(dir), strings.TrimSuffix(name, ".json")+".golden.jsonl"), got)
+				golden.Check(t, filepath.Join("testdata", "samples", filepath.Base(dir), strings.TrimSuffix(name, ".json")+".golden.jsonl"), got, *update)
 			})
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/stagewatch/stagewatch/internal/golden"
 	"io"
 	"os"
 	"path/filepath"
@@ -50,25 +51,6 @@ func decodeAll(t testing.TB, r io.Reader, opts Options) []byte {
 	return out.Bytes()
 }
 
-// golden compares got with the golden file of input in (rewritten with
-// -update).
-func golden(t *testing.T, golden string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("decoded output differs from %s (-want +got):\n%s", golden, diff)
-	}
-}
-
 // TestGolden decodes every fixture in testdata.
 func TestGolden(t *testing.T) {
 	inputs, err := filepath.Glob("testdata/*.xml")
@@ -86,7 +68,7 @@ func TestGolden(t *testing.T) {
 				t.Errorf("Sniff rejects %s", name)
 			}
 			got := decodeAll(t, bytes.NewReader(b), Options{File: name})
-			golden(t, strings.TrimSuffix(in, ".xml")+".golden.jsonl", got)
+			golden.Check(t, strings.TrimSuffix(in, ".xml")+".golden.jsonl", got, *update)
 			// The same bytes read one at a time decode the same way.
 			if again := decodeAll(t, &oneByte{b}, Options{File: name}); !bytes.Equal(got, again) {
 				t.Errorf("one-byte reads decode differently:\n%s", cmp.Diff(string(got), string(again)))
@@ -116,7 +98,7 @@ func TestSamples(t *testing.T) {
 			if bytes.Contains(got, []byte(`"error"`)) {
 				t.Errorf("a real sample gave decode errors:\n%s", got)
 			}
-			golden(t, filepath.Join("testdata", "samples", strings.TrimSuffix(name, ".xml")+".golden.jsonl"), got)
+			golden.Check(t, filepath.Join("testdata", "samples", strings.TrimSuffix(name, ".xml")+".golden.jsonl"), got, *update)
 		})
 	}
 }

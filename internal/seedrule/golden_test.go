@@ -1,9 +1,9 @@
 package seedrule
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
+	"github.com/stagewatch/stagewatch/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,19 +29,7 @@ func TestSeedGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			golden := filepath.Join("testdata", name+".seed.golden.json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(want, got) {
-				t.Errorf("%s differs from the seed's output (run with -update to accept):\n%s", golden, got)
-			}
+			golden.Check(t, filepath.Join("testdata", name+".seed.golden.json"), got, *update)
 		})
 	}
 }

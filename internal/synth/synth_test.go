@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"github.com/stagewatch/stagewatch/internal/golden"
 	"io"
 	"math"
 	"os"
@@ -198,20 +199,5 @@ var update = flag.Bool("update", false, "rewrite testdata golden files")
 // go test ./internal/synth -update.
 func TestGolden(t *testing.T) {
 	got := MDEBytes(Options{Seed: 1, Events: 6, Hosts: 2, StagingRatio: 0.5})
-	path := filepath.Join("testdata", "seed1.golden.ndjson")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("output changed (-want +got); rerun with -update if intended:\n%s", diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "seed1.golden.ndjson"), got, *update)
 }
