@@ -139,7 +139,22 @@ type Cloud struct {
 	PrincipalType string `json:"principal_type,omitempty"`
 	SourceIP      string `json:"source_ip,omitempty"`
 	Bytes         int64  `json:"bytes,omitempty"`
+	// Instance is the compute instance the call came from, when the
+	// credentials tell (an EC2 instance profile session, a GCE service
+	// account on a VM): the "host" of cloud staging.
+	Instance  string `json:"instance,omitempty"`
+	UserAgent string `json:"user_agent,omitempty"`
+	// Target is where a snapshot or image was shared or copied to: another
+	// account id, "all" for public, or a region.
+	Target string `json:"target,omitempty"`
+	// Error is the provider's error code when the call failed
+	// (CloudTrail errorCode, GCP status.code, Azure statusCode). Failed
+	// calls are kept as evidence but are not writes.
+	Error string `json:"error,omitempty"`
 }
+
+// Failed reports whether the cloud call was refused or failed.
+func (c Cloud) Failed() bool { return c.Error != "" }
 
 // Origin says where an event was read from, so an analyst can find the raw
 // record.
@@ -149,4 +164,23 @@ type Origin struct {
 	Line     int64  `json:"line,omitempty"`      // 1-based line, when the format is line oriented
 	Record   int64  `json:"record,omitempty"`    // 1-based record index within the file
 	RecordID string `json:"record_id,omitempty"` // the source's own record id (ReportId, EventRecordID...)
+}
+
+// RoutingKey returns the key that places an event's windows: events with the
+// same key must reach the same detector instance (one process in hunt, one
+// Kafka partition owner in serve). Cloud object and snapshot activity is
+// keyed by provider and bucket (or account, for calls without a bucket),
+// because cloud staging gathers many hosts into one bucket; everything else
+// is keyed by host.
+func RoutingKey(ev *Event) string {
+	switch ev.Kind {
+	case CloudWrite, CloudRead, CloudCall, Snapshot:
+		if ev.Cloud.Provider != "" || ev.Cloud.Account != "" || ev.Cloud.Bucket != "" {
+			if ev.Cloud.Bucket != "" {
+				return "bucket:" + ev.Cloud.Provider + ":" + ev.Cloud.Bucket
+			}
+			return "account:" + ev.Cloud.Provider + ":" + ev.Cloud.Account
+		}
+	}
+	return "host:" + ev.Host.Key()
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stagewatch/stagewatch"
 	"github.com/stagewatch/stagewatch/decode/evtx"
 	"github.com/stagewatch/stagewatch/decode/mde"
+	"github.com/stagewatch/stagewatch/decode/native"
 	"github.com/stagewatch/stagewatch/decode/winjson"
 	"github.com/stagewatch/stagewatch/decode/winxml"
 )
@@ -56,6 +57,16 @@ const HeadSize = 64 << 10
 // Formats returns every supported format, in sniffing order.
 func Formats() []Format {
 	return []Format{
+		{
+			// First: its signature ("time" then "kind" as the first keys)
+			// is the strictest of all.
+			Name:        "stagewatch",
+			Description: "stagewatch's own normalized events, one JSON object per line, as `stagewatch normalize` prints them",
+			Sniff:       native.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return native.NewDecoder(r, native.Options{File: o.File, MaxLine: o.MaxLine})
+			},
+		},
 		{
 			Name:        "evtx",
 			Description: "Windows event log files (.evtx): Sysmon, Security, PowerShell and any other channel, read natively",
