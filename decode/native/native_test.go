@@ -15,13 +15,13 @@ import (
 
 func TestRoundTrip(t *testing.T) {
 	in := &stagewatch.Event{
-		Time: time.Date(2026, 3, 1, 9, 10, 11, 123456789, time.UTC),
-		Kind: stagewatch.FileCreate,
-		Host: stagewatch.Host{Name: "ws-alice01", OS: stagewatch.Windows},
-		User: stagewatch.User{Name: "alice", Domain: "CORP"},
-		Proc: stagewatch.Process{PID: 42, Image: `C:\Windows\System32\Robocopy.exe`, Name: "Robocopy.exe"},
-		File: stagewatch.File{Size: 10, Header: []byte("PK\x03\x04")},
-		Cloud: stagewatch.Cloud{Provider: "aws", Bucket: "b", Error: "AccessDenied"},
+		Time:   time.Date(2026, 3, 1, 9, 10, 11, 123456789, time.UTC),
+		Kind:   stagewatch.FileCreate,
+		Host:   stagewatch.Host{Name: "ws-alice01", OS: stagewatch.Windows},
+		User:   stagewatch.User{Name: "alice", Domain: "CORP"},
+		Proc:   stagewatch.Process{PID: 42, Image: `C:\Windows\System32\Robocopy.exe`, Name: "Robocopy.exe"},
+		File:   stagewatch.File{Size: 10, Header: []byte("PK\x03\x04")},
+		Cloud:  stagewatch.Cloud{Provider: "aws", Bucket: "b", Error: "AccessDenied"},
 		Origin: stagewatch.Origin{Format: "mde", File: "x.json", Line: 7, Record: 7},
 		Attrs:  map[string]string{"ReportId": "9"},
 	}
@@ -89,9 +89,9 @@ func TestBadLines(t *testing.T) {
 
 func TestSniff(t *testing.T) {
 	for s, want := range map[string]bool{
-		`{"time":"2026-03-01T09:10:11Z","kind":"FileCreate"}`: true,
+		`{"time":"2026-03-01T09:10:11Z","kind":"FileCreate"}`:             true,
 		`{"Timestamp":"2026-03-01T09:10:11Z","ActionType":"FileCreated"}`: false,
-		`{"time":"x"}` + "\n" + `{"kind":"FileCreate"}`: false,
+		`{"time":"x"}` + "\n" + `{"kind":"FileCreate"}`:                   false,
 		``: false,
 	} {
 		if got := Sniff([]byte(s)); got != want {
