@@ -111,6 +111,8 @@ type CloudBucketStagingDetector struct {
 	enabled                        [len(cloudBucketSuppressions)]bool
 	counts                         [len(cloudBucketSuppressions)]int
 	history                        map[bucketKey]*bucketHistory
+	byPrincipal                    map[principalKey]int
+	byBucket                       map[string]bool
 	win                            *window.Episodes[bucketKey, bucketMatch, bucketAcc]
 }
 
@@ -139,7 +141,7 @@ func NewCloudBucketStaging(p CloudBucketStagingParams, opts Options) (*CloudBuck
 		patterns: lowerAll(p.BucketPatterns), service: lowerAll(p.ServicePrincipals),
 		logBuckets: lowerAll(p.LogBuckets), logKeys: lowerAll(p.LogKeyPrefixes), backup: lowerAll(p.BackupPrincipals),
 		ciPrincipals: lowerAll(p.CIPrincipals), ciAgents: lowerAll(p.CIUserAgents),
-		history: make(map[bucketKey]*bucketHistory),
+		history: make(map[bucketKey]*bucketHistory), byPrincipal: make(map[principalKey]int), byBucket: make(map[string]bool),
 	}
 	for _, name := range p.Suppressions {
 		i := indexOf(cloudBucketSuppressions[:], name)
@@ -222,30 +224,58 @@ func (d *CloudBucketStagingDetector) learn(key bucketKey, ev *stagewatch.Event) 
 }
 
 // suppressed applies the built-in suppressions in order and counts the
-// first that matches.
+// first that matches. Verdicts on principals and buckets are cached, since
+// a few principals and buckets make most calls and the globs are not free.
 func (d *CloudBucketStagingDetector) suppressed(ev *stagewatch.Event) bool {
 	c := &ev.Cloud
-	for i, on := range d.enabled {
-		if !on {
-			continue
-		}
-		hit := false
-		switch i {
-		case 0:
-			hit = isServicePrincipal(c, d.service)
-		case 1:
-			hit = matchGlob(d.logBuckets, c.Bucket) != "" || matchGlob(d.logKeys, c.Key) != ""
-		case 2:
-			hit = matchGlob(d.backup, c.Principal) != ""
-		case 3:
-			hit = matchGlob(d.ciPrincipals, c.Principal) != "" || matchGlob(d.ciAgents, c.UserAgent) != ""
-		}
-		if hit {
-			d.counts[i]++
-			return true
-		}
+	hit := d.principalVerdict(c)
+	if hit != 0 && d.enabled[1] && (d.logBucket(c.Bucket) || matchGlob(d.logKeys, c.Key) != "") {
+		hit = 1
 	}
-	return false
+	if hit < 0 {
+		return false
+	}
+	d.counts[hit]++
+	return true
+}
+
+type principalKey struct{ principal, ptype, agent string }
+
+const verdictCacheSize = 4096
+
+// principalVerdict returns the first principal suppression in force that
+// matches (0 aws-service, 2 backup-job, 3 ci-artifacts), or -1.
+func (d *CloudBucketStagingDetector) principalVerdict(c *stagewatch.Cloud) int {
+	k := principalKey{c.Principal, c.PrincipalType, c.UserAgent}
+	if v, ok := d.byPrincipal[k]; ok {
+		return v
+	}
+	v := -1
+	switch {
+	case d.enabled[0] && isServicePrincipal(c, d.service):
+		v = 0
+	case d.enabled[2] && matchGlob(d.backup, c.Principal) != "":
+		v = 2
+	case d.enabled[3] && (matchGlob(d.ciPrincipals, c.Principal) != "" || matchGlob(d.ciAgents, c.UserAgent) != ""):
+		v = 3
+	}
+	if len(d.byPrincipal) >= verdictCacheSize {
+		clear(d.byPrincipal)
+	}
+	d.byPrincipal[k] = v
+	return v
+}
+
+func (d *CloudBucketStagingDetector) logBucket(bucket string) bool {
+	if v, ok := d.byBucket[bucket]; ok {
+		return v
+	}
+	v := matchGlob(d.logBuckets, bucket) != ""
+	if len(d.byBucket) >= verdictCacheSize {
+		clear(d.byBucket)
+	}
+	d.byBucket[bucket] = v
+	return v
 }
 
 // Advance implements stagewatch.Detector.
