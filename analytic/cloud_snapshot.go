@@ -10,12 +10,12 @@ import (
 
 // CloudSnapshotStagingParams are the parameters of cloud-snapshot-staging.
 type CloudSnapshotStagingParams struct {
-	Window          time.Duration `yaml:"window" doc:"how long after a snapshot or image is created a share, copy or export of it is linked to the creation"`
-	ShareActions    List          `yaml:"share_actions" doc:"control-plane actions (globs) that share a snapshot or image when they name a target (Cloud.Target)"`
-	ExportActions   List          `yaml:"export_actions" doc:"actions (globs) that export a disk or snapshot without a target, such as an Azure SAS grant"`
-	TrustedAccounts List          `yaml:"trusted_accounts" doc:"your own account, project or subscription ids: sharing or copying to them does not alert"`
-	TrustedRegions  List          `yaml:"trusted_regions" doc:"regions copies may go to without an alert (disaster recovery); empty alerts on every cross-region copy"`
-	Suppressions    List          `yaml:"suppressions" doc:"built-in suppressions in force: backup-service; remove the name to disable it"`
+	Window           time.Duration `yaml:"window" doc:"how long after a snapshot or image is created a share, copy or export of it is linked to the creation"`
+	ShareActions     List          `yaml:"share_actions" doc:"control-plane actions (globs) that share a snapshot or image when they name a target (Cloud.Target)"`
+	ExportActions    List          `yaml:"export_actions" doc:"actions (globs) that export a disk or snapshot without a target, such as an Azure SAS grant"`
+	TrustedAccounts  List          `yaml:"trusted_accounts" doc:"your own account, project or subscription ids: sharing or copying to them does not alert"`
+	TrustedRegions   List          `yaml:"trusted_regions" doc:"regions copies may go to without an alert (disaster recovery); empty alerts on every cross-region copy"`
+	Suppressions     List          `yaml:"suppressions" doc:"built-in suppressions in force: backup-service; remove the name to disable it"`
 	BackupPrincipals List          `yaml:"backup_principals" doc:"backup-service: principal globs of backup and lifecycle services whose copies (never public shares) are expected"`
 }
 
