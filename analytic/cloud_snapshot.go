@@ -122,7 +122,7 @@ func (d *CloudSnapshotStagingDetector) Observe(ev *stagewatch.Event) []stagewatc
 		}
 		f = snapFinding{how: "copied", target: c.Target, sev: stagewatch.SeverityHigh}
 		if region, ok := strings.CutPrefix(c.Target, "region:"); ok {
-			if region == c.Region || matchGlob(d.regions, region) != "" {
+			if matchGlob(d.regions, region) != "" {
 				return nil
 			}
 			f.sev = stagewatch.SeverityMedium

@@ -82,8 +82,8 @@ func (d *CloudSnapshotStagingDetector) alert(ev *stagewatch.Event, origin *stage
 		},
 		Parameters: map[string]any{
 			"window":           stagewatch.FormatDuration(d.p.Window),
-			"trusted_accounts": listParams(d.p.TrustedAccounts),
-			"trusted_regions":  listParams(d.p.TrustedRegions),
+			"trusted_accounts": nonNil(listParams(d.p.TrustedAccounts)),
+			"trusted_regions":  nonNil(listParams(d.p.TrustedRegions)),
 		},
 		Evidence: evidence,
 		Guide: stagewatch.Guide{
