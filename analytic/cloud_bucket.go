@@ -203,6 +203,11 @@ func (d *CloudBucketStagingDetector) Observe(ev *stagewatch.Event) []stagewatch.
 	return d.alerts(d.win.Add(key, m.id, ev.Time, m))
 }
 
+// maxBucketPrincipals bounds the principals remembered per bucket; past it a
+// bucket learns no more and nobody is new to it (a bucket written by that
+// many principals is public-facing and "new" means nothing there).
+const maxBucketPrincipals = 10000
+
 // learn records the principal in the bucket's history and reports whether it
 // is new to the bucket: first seen at least learning_period after the bucket
 // itself was first seen.
@@ -216,7 +221,7 @@ func (d *CloudBucketStagingDetector) learn(key bucketKey, ev *stagewatch.Event) 
 		h = &bucketHistory{start: ev.Time, principals: make(map[string]struct{})}
 		d.history[key] = h
 	}
-	if _, ok := h.principals[p]; ok || p == "" {
+	if _, ok := h.principals[p]; ok || p == "" || len(h.principals) >= maxBucketPrincipals {
 		return false
 	}
 	h.principals[p] = struct{}{}
