@@ -70,7 +70,12 @@ func mapCloud(r *record, ev *stagewatch.Event) {
 	c.SourceIP = r.SrcEndpoint.IP
 	c.UserAgent = r.HTTPRequest.UserAgent
 	c.Error = cloudError(r)
-	req, resp := r.Unmapped.RequestParameters, r.Unmapped.ResponseElements
+	// CloudTrail's own request and response, as OCSF keeps them in
+	// unmapped: decoded only for the calls whose fields the contract uses.
+	var req, resp, extra map[string]any
+	if ev.Kind != stagewatch.CloudCall || isShare(c.Action) {
+		req, resp, extra = object(r.Unmapped.RequestParameters), object(r.Unmapped.ResponseElements), object(r.Unmapped.AdditionalEventData)
+	}
 	c.Bucket, c.Key = str(req, "bucketName"), str(req, "key")
 	for _, res := range r.Resources {
 		t := strings.ToLower(res.Type)
@@ -102,9 +107,9 @@ func mapCloud(r *record, ev *stagewatch.Event) {
 		c.Target = shareTarget(req)
 	}
 	if ev.Kind == stagewatch.CloudWrite || ev.Kind == stagewatch.CloudRead {
-		if ad, ok := r.Unmapped.AdditionalEventData["bytesTransferredIn"]; ok && ev.Kind == stagewatch.CloudWrite {
+		if ad, ok := extra["bytesTransferredIn"]; ok && ev.Kind == stagewatch.CloudWrite {
 			c.Bytes = num(ad)
-		} else if ad, ok := r.Unmapped.AdditionalEventData["bytesTransferredOut"]; ok && ev.Kind == stagewatch.CloudRead {
+		} else if ad, ok := extra["bytesTransferredOut"]; ok && ev.Kind == stagewatch.CloudRead {
 			c.Bytes = num(ad)
 		}
 	}
@@ -112,6 +117,25 @@ func mapCloud(r *record, ev *stagewatch.Event) {
 	if c.Instance != "" {
 		ev.Host.Name = c.Instance
 	}
+}
+
+// isShare reports whether a control-plane call may share or export a
+// snapshot, image or disk, so its request is worth decoding.
+func isShare(action string) bool {
+	return strings.HasPrefix(action, "Modify") && strings.HasSuffix(action, "Attribute") ||
+		strings.Contains(action, "etIamPolicy") || strings.Contains(action, "beginGetAccess")
+}
+
+// object decodes a JSON object, or returns nil.
+func object(raw json.RawMessage) map[string]any {
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	return m
 }
 
 // cloudError is the error code of a failed call: api.response.error, the

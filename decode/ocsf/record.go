@@ -80,11 +80,11 @@ type record struct {
 		Type string `json:"type"`
 	} `json:"resources"`
 	Unmapped struct {
-		RecipientAccountID  string         `json:"recipientAccountId"`
-		RequestParameters   map[string]any `json:"requestParameters"`
-		ResponseElements    map[string]any `json:"responseElements"`
-		ErrorCode           string         `json:"errorCode"`
-		AdditionalEventData map[string]any `json:"additionalEventData"`
+		RecipientAccountID  string          `json:"recipientAccountId"`
+		RequestParameters   json.RawMessage `json:"requestParameters"`
+		ResponseElements    json.RawMessage `json:"responseElements"`
+		ErrorCode           string          `json:"errorCode"`
+		AdditionalEventData json.RawMessage `json:"additionalEventData"`
 	} `json:"unmapped"`
 }
 
