@@ -12,5 +12,7 @@ func All() []Spec {
 		ReconOutputStaging(),
 		RemoteToLocalCopy(),
 		InboundShareStaging(),
+		CloudBucketStaging(),
+		CloudSnapshotStaging(),
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stagewatch/stagewatch/decode/evtx"
 	"github.com/stagewatch/stagewatch/decode/mde"
 	"github.com/stagewatch/stagewatch/decode/native"
+	"github.com/stagewatch/stagewatch/decode/ocsf"
 	"github.com/stagewatch/stagewatch/decode/winjson"
 	"github.com/stagewatch/stagewatch/decode/winxml"
 )
@@ -99,6 +100,16 @@ func Formats() []Format {
 			Sniff:       winjson.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return winjson.NewDecoder(r, winjson.Options{File: o.File, Location: o.Location, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			// Strict: the first record must carry a numeric class_uid
+			// and an activity_id or type_uid, which no other format has.
+			Name:        "ocsf",
+			Description: "OCSF events (NDJSON or arrays): API Activity 6003 as cloud calls, File System Activity 1001, Process Activity 1007 Launch",
+			Sniff:       ocsf.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return ocsf.NewDecoder(r, ocsf.Options{File: o.File, MaxRecord: o.MaxLine})
 			},
 		},
 	}
