@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/esxi"
 	"github.com/stagewatch/stagewatch/decode/evtx"
 	"github.com/stagewatch/stagewatch/decode/mde"
 	"github.com/stagewatch/stagewatch/decode/native"
@@ -99,6 +100,17 @@ func Formats() []Format {
 			Sniff:       winjson.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return winjson.NewDecoder(r, winjson.Options{File: o.File, Location: o.Location, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			// Line-oriented text: after the JSON and XML formats. Its
+			// sniffer claims forwarded syslog only when an ESXi-only program
+			// (hostd, vmkernel, shell...) appears, so Linux syslog stays free.
+			Name:        "esxi",
+			Description: "VMware ESXi logs (shell, hostd, vmkernel, auth, vobd, syslog, vmware.log), ESXi 5-9 line formats and forwarded RFC 3164/5424 syslog",
+			Sniff:       esxi.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return esxi.NewDecoder(r, esxi.Options{File: o.File, MaxLine: o.MaxLine})
 			},
 		},
 	}
