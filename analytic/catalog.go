@@ -12,5 +12,6 @@ func All() []Spec {
 		ReconOutputStaging(),
 		RemoteToLocalCopy(),
 		InboundShareStaging(),
+		EsxiDatastoreStaging(),
 	}
 }
