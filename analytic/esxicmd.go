@@ -26,12 +26,11 @@ const (
 
 var catNames = [numCats]string{"nfs-datastore", "snapshot", "disk-clone", "transfer"}
 
-// vmFileExts are the VM files whose copy is an export of a VM's data.
-var vmFileExts = []string{".vmdk", ".vmem", ".vmsn", ".vmss", ".nvram", ".vmx"}
-
+// isVMFile reports whether a path names a VM file whose copy is an export
+// of a VM's data: disks, memory, suspend and snapshot state, configuration.
 func isVMFile(arg string) bool {
 	a := strings.ToLower(arg)
-	for _, e := range vmFileExts {
+	for _, e := range [...]string{".vmdk", ".vmem", ".vmsn", ".vmss", ".nvram", ".vmx"} {
 		if strings.HasSuffix(a, e) {
 			return true
 		}
@@ -48,6 +47,9 @@ func esxiCommands(cmdline string, paths []string) []esxiAct {
 	for _, argv := range SplitPOSIX(cmdline) {
 		if len(argv) == 0 {
 			continue
+		}
+		for len(argv) > 1 && shellPrefix(argv[0]) {
+			argv = argv[1:]
 		}
 		name := commandName(argv[0])
 		args := argv[1:]
@@ -231,6 +233,11 @@ func opt(args []string, short, long string) string {
 			}
 		case strings.HasPrefix(a, long+"="):
 			return a[len(long)+1:]
+		case len(a) > 2 && a[0] == '-' && a[1] != '-' && a[len(a)-1] == short[1] && letters(a[1:]):
+			// Bundled flags ending in the option: "-so FILE".
+			if i+1 < len(args) {
+				return args[i+1]
+			}
 		case len(short) == 2 && strings.HasPrefix(a, short) && len(a) > 2 && !strings.HasPrefix(a, "--"):
 			return a[2:]
 		}
@@ -256,4 +263,23 @@ func nextAfter(args []string, w string) string {
 		}
 	}
 	return ""
+}
+
+func letters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// shellPrefix reports whether a word precedes the command in a simple
+// command: loop and condition keywords and wrappers that run what follows.
+func shellPrefix(w string) bool {
+	switch w {
+	case "do", "then", "else", "{", "(", "!", "time", "nohup", "exec", "sudo", "command":
+		return true
+	}
+	return false
 }

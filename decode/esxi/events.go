@@ -63,22 +63,28 @@ func (d *Decoder) shell(e *entry) {
 	d.emit(ev)
 }
 
-// hostdPrefix splits "[Originator@6876 sub=X opID=Y user=Z] msg".
-func hostdPrefix(msg string) (fields map[string]string, rest string) {
+// hostdPrefix splits "[Originator@6876 sub=X opID=Y user=Z] msg" into the
+// bracket's text and the message.
+func hostdPrefix(msg string) (prefix, rest string) {
 	if !strings.HasPrefix(msg, "[Originator@") {
-		return nil, msg
+		return "", msg
 	}
 	end := strings.IndexByte(msg, ']')
 	if end < 0 {
-		return nil, msg
+		return "", msg
 	}
-	fields = make(map[string]string, 4)
-	for _, kv := range strings.Fields(msg[1:end])[1:] {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			fields[k] = strings.Trim(v, `"`)
+	return msg[1:end], strings.TrimLeft(msg[end+1:], " ")
+}
+
+// prefixField returns the value of key= in a hostd prefix (quotes of an
+// RFC 5424 structured-data value removed).
+func prefixField(prefix, key string) string {
+	for kv := range strings.FieldsSeq(prefix) {
+		if v, ok := strings.CutPrefix(kv, key); ok && strings.HasPrefix(v, "=") {
+			return strings.Trim(v[1:], `"`)
 		}
 	}
-	return fields, strings.TrimLeft(msg[end+1:], " ")
+	return ""
 }
 
 // hostdUser sets the acting user from hostd's user= field. A vCenter
@@ -100,16 +106,16 @@ func hostdUser(ev *stagewatch.Event, user string) {
 }
 
 func (d *Decoder) hostd(e *entry) {
-	f, msg := hostdPrefix(e.msg)
+	prefix, msg := hostdPrefix(e.msg)
 	newEv := func(kind stagewatch.Kind, action string) *stagewatch.Event {
 		ev := d.event(e, kind, action)
-		if f["opID"] != "" {
-			ev.Attrs["opID"] = f["opID"]
+		if v := prefixField(prefix, "opID"); v != "" {
+			ev.Attrs["opID"] = v
 		}
-		if f["sub"] != "" {
-			ev.Attrs["sub"] = f["sub"]
+		if v := prefixField(prefix, "sub"); v != "" {
+			ev.Attrs["sub"] = v
 		}
-		hostdUser(ev, f["user"])
+		hostdUser(ev, prefixField(prefix, "user"))
 		return ev
 	}
 	eventID := ""
@@ -136,11 +142,11 @@ func (d *Decoder) hostd(e *entry) {
 			ev.File.Name = vm
 		}
 		ev.Origin.RecordID = task
-		d.snapshotVMX(ev, f["sub"])
+		d.snapshotVMX(ev, prefixField(prefix, "sub"))
 		d.emit(ev)
 	case strings.Contains(msg, "CreateSnapshot_Task"):
 		ev := newEv(stagewatch.Snapshot, "CreateSnapshot_Task")
-		d.snapshotVMX(ev, f["sub"])
+		d.snapshotVMX(ev, prefixField(prefix, "sub"))
 		d.emit(ev)
 	case strings.HasPrefix(msg, "Guest operation Initiate File Transfer "):
 		// "Guest operation Initiate File Transfer From Guest performed on Virtual machine X."
