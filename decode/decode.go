@@ -36,6 +36,9 @@ type Options struct {
 	// Format forces a format by name instead of sniffing; "" or "auto"
 	// sniffs.
 	Format string
+	// Year is the year of syslog timestamps written without one (RFC 3164
+	// "Mar 14 02:11:00") when the input itself gives none; 0 means none.
+	Year int
 }
 
 // Format is one input format.
@@ -110,7 +113,7 @@ func Formats() []Format {
 			Description: "VMware ESXi logs (shell, hostd, vmkernel, auth, vobd, syslog, vmware.log), ESXi 5-9 line formats and forwarded RFC 3164/5424 syslog",
 			Sniff:       esxi.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
-				return esxi.NewDecoder(r, esxi.Options{File: o.File, MaxLine: o.MaxLine})
+				return esxi.NewDecoder(r, esxi.Options{File: o.File, MaxLine: o.MaxLine, Year: o.Year})
 			},
 		},
 	}
