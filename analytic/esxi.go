@@ -228,6 +228,9 @@ func (d *EsxiDatastoreStagingDetector) Observe(ev *stagewatch.Event) []stagewatc
 	src := "other"
 	switch ev.Kind {
 	case stagewatch.ProcessStart:
+		if !mayStageESXi(ev.Proc.CommandLine) {
+			return nil
+		}
 		acts, src = esxiCommands(ev.Proc.CommandLine, d.p.StorageMountPaths), "shell"
 	case stagewatch.Snapshot:
 		if ev.Cloud.Provider != "" {

@@ -38,6 +38,17 @@ func isVMFile(arg string) bool {
 	return false
 }
 
+// mayStageESXi reports whether a command line can hold a staging command,
+// so that the common read-only commands are not split into words.
+func mayStageESXi(cmdline string) bool {
+	for _, w := range [...]string{"nfs", "esxcfg-nas", "snapshot.create", "vmkfstools", "scp", "wget", "curl", "cp", "mv", "tar", "dd"} {
+		if strings.Contains(cmdline, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // esxiCommands reads one shell command line: every simple command that adds
 // an NFS datastore, creates a snapshot, clones a disk or transfers a file
 // into a storage path. cd inside the line is followed for relative paths.
