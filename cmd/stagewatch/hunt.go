@@ -35,6 +35,7 @@ Exit status: 0 when the run completed (whether or not it found anything),
 const huntExample = `  stagewatch hunt ./exports/
   stagewatch hunt --output ndjson -o alerts.ndjson 'ah/*.json.gz'
   stagewatch hunt --timezone Europe/Berlin sentinel-export.csv
+  stagewatch hunt --year 2025 /var/log/remote/esx01.log
   stagewatch hunt --config stagewatch.yml --only bulk-file-staging DeviceFileEvents.json
   zcat PT1H.json.gz | stagewatch hunt -`
 
