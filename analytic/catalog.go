@@ -14,5 +14,6 @@ func All() []Spec {
 		InboundShareStaging(),
 		CloudBucketStaging(),
 		CloudSnapshotStaging(),
+		EsxiDatastoreStaging(),
 	}
 }

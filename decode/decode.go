@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/esxi"
 	"github.com/stagewatch/stagewatch/decode/evtx"
 	"github.com/stagewatch/stagewatch/decode/mde"
 	"github.com/stagewatch/stagewatch/decode/native"
@@ -36,6 +37,9 @@ type Options struct {
 	// Format forces a format by name instead of sniffing; "" or "auto"
 	// sniffs.
 	Format string
+	// Year is the year of syslog timestamps written without one (RFC 3164
+	// "Mar 14 02:11:00") when the input itself gives none; 0 means none.
+	Year int
 }
 
 // Format is one input format.
@@ -110,6 +114,17 @@ func Formats() []Format {
 			Sniff:       ocsf.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return ocsf.NewDecoder(r, ocsf.Options{File: o.File, MaxRecord: o.MaxLine})
+			},
+		},
+		{
+			// Line-oriented text: after the JSON and XML formats. Its
+			// sniffer claims forwarded syslog only when an ESXi-only program
+			// (hostd, vmkernel, shell...) appears, so Linux syslog stays free.
+			Name:        "esxi",
+			Description: "VMware ESXi logs (shell, hostd, vmkernel, auth, vobd, syslog, vmware.log), ESXi 5-9 line formats and forwarded RFC 3164/5424 syslog",
+			Sniff:       esxi.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return esxi.NewDecoder(r, esxi.Options{File: o.File, MaxLine: o.MaxLine, Year: o.Year})
 			},
 		},
 	}

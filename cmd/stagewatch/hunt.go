@@ -35,6 +35,7 @@ Exit status: 0 when the run completed (whether or not it found anything),
 const huntExample = `  stagewatch hunt ./exports/
   stagewatch hunt --output ndjson -o alerts.ndjson 'ah/*.json.gz'
   stagewatch hunt --timezone Europe/Berlin sentinel-export.csv
+  stagewatch hunt --year 2025 /var/log/remote/esx01.log
   stagewatch hunt --config stagewatch.yml --only bulk-file-staging DeviceFileEvents.json
   zcat PT1H.json.gz | stagewatch hunt -`
 
@@ -66,6 +67,7 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f.StringVarP(&opts.configPath, "config", "c", "", "YAML configuration `file` (see `stagewatch analytics --defaults`)")
 	f.StringVar(&opts.format, "format", "", "force the input `format` instead of recognising it ("+formatNames()+")")
 	f.StringVar(&opts.timezone, "timezone", "", "time `zone` of timestamps written without one, e.g. Sentinel CSV \"[Local Time]\" columns (IANA name, UTC or Local)")
+	f.IntVar(&opts.year, "year", 0, "`year` of syslog timestamps written without one (RFC 3164), used when the input has no dated line")
 	f.BoolVar(&opts.strict, "strict", false, "stop with exit status 2 at the first bad record or unreadable input")
 	f.DurationVar(&opts.lateness, "lateness", 0, "how far out of order events may arrive and still be put in order (overrides the config; default 5m)")
 	f.StringVar(&opts.output, "output", "", "alert `format`: "+strings.Join(sink.Formats(), ", ")+" (default table on a terminal, ndjson otherwise)")

@@ -41,6 +41,7 @@ func newNormalizeCmd(env *cliEnv) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&opts.format, "format", "", "force the input `format` instead of recognising it ("+formatNames()+")")
 	f.StringVar(&opts.timezone, "timezone", "", "time `zone` of timestamps written without one (IANA name, UTC or Local)")
+	f.IntVar(&opts.year, "year", 0, "`year` of syslog timestamps written without one (RFC 3164), used when the input has no dated line")
 	f.BoolVar(&opts.strict, "strict", false, "stop with exit status 2 at the first bad record or unreadable input")
 	f.StringVarP(&opts.outFile, "out", "o", "", "write events to `file` instead of standard output")
 	f.IntVar(&opts.maxWarnings, "max-warnings", 20, "print at most `n` bad-input warnings (-1 for all)")

@@ -22,6 +22,7 @@ type runOptions struct {
 	configPath  string
 	format      string // forced input format; "" sniffs
 	timezone    string
+	year        int // year of syslog timestamps without one, when the input gives none
 	strict      bool
 	lateness    time.Duration // overrides the config when > 0
 	output      string        // sink format; "" picks table on a terminal, ndjson otherwise
@@ -199,6 +200,10 @@ func decodeOptions(opts runOptions) (decode.Options, error) {
 		}
 		o.Location = loc
 	}
+	if opts.year < 0 || opts.year > 9999 {
+		return o, fmt.Errorf("--year %d: want a year such as 2025", opts.year)
+	}
+	o.Year = opts.year
 	return o, nil
 }
 
