@@ -277,6 +277,9 @@ func (r *Reader) broken(err error) error {
 	if !errors.As(err, new(*syntaxError)) && err != io.ErrUnexpectedEOF {
 		return err
 	}
+	if err == io.ErrUnexpectedEOF {
+		err = errors.New("input ends inside the record")
+	}
 	return r.abandon(reasonOf(err), err)
 }
 
@@ -304,8 +307,8 @@ func (r *Reader) fail(reason string, err error) error {
 }
 
 func reasonOf(err error) string {
-	if err == io.ErrUnexpectedEOF {
-		return "truncated json"
+	if errors.As(err, new(*syntaxError)) {
+		return "bad json"
 	}
-	return "bad json"
+	return "truncated json"
 }

@@ -1,0 +1,207 @@
+package cloudtrail
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/stagewatch/stagewatch"
+)
+
+// kindOf returns the kind of an API call by its name. The names are unique
+// across the services that matter (S3, EC2, RDS), so the event source need
+// not be consulted.
+func kindOf(name string) stagewatch.Kind {
+	switch name {
+	case "PutObject", "CopyObject", "UploadPart", "UploadPartCopy",
+		"CreateMultipartUpload", "CompleteMultipartUpload":
+		return stagewatch.CloudWrite
+	case "GetObject":
+		return stagewatch.CloudRead
+	case "CreateSnapshot", "CreateSnapshots", "CopySnapshot",
+		"CreateImage", "CopyImage",
+		"CreateDBSnapshot", "CreateDBClusterSnapshot", "CopyDBSnapshot", "CopyDBClusterSnapshot":
+		return stagewatch.Snapshot
+	}
+	return stagewatch.CloudCall
+}
+
+// mapS3 fills the bucket, key and bytes of an S3 call.
+func mapS3(ev *stagewatch.Event, req, extra map[string]any) {
+	c := &ev.Cloud
+	c.Bucket = str(req, "bucketName")
+	// S3 writes "key", S3 on Outposts "Key": look both up exactly.
+	c.Key = str(req, "key")
+	if c.Key == "" {
+		c.Key = str(req, "Key")
+	}
+	if src := str(req, "x-amz-copy-source"); src != "" {
+		attr(ev, "copy_source", src)
+	}
+	if id := str(req, "uploadId"); id != "" {
+		attr(ev, "upload_id", id)
+	}
+	switch ev.Kind {
+	case stagewatch.CloudWrite:
+		c.Bytes = num(extra, "bytesTransferredIn")
+	case stagewatch.CloudRead:
+		c.Bytes = num(extra, "bytesTransferredOut")
+	}
+}
+
+// mapSnapshot fills the resource and the sharing or copy target of EC2 and
+// RDS snapshot and image calls.
+func mapSnapshot(ev *stagewatch.Event, region string, req, resp map[string]any) {
+	c := &ev.Cloud
+	switch ev.Action {
+	case "CreateSnapshot":
+		c.Resource = first(str(resp, "snapshotId"), str(req, "volumeId"))
+		if v := str(req, "volumeId"); v != "" {
+			attr(ev, "volume", v)
+		}
+	case "CreateSnapshots":
+		var ids []string
+		if set, ok := resp["snapshotSet"].(map[string]any); ok {
+			for _, it := range items(set) {
+				if id := str(it, "snapshotId"); id != "" {
+					ids = append(ids, id)
+				}
+			}
+		}
+		c.Resource = strings.Join(ids, ",")
+		if inst, ok := req["CreateSnapshotsRequest"].(map[string]any); ok {
+			if spec, ok := inst["InstanceSpecification"].(map[string]any); ok {
+				attr(ev, "instance", str(spec, "InstanceId"))
+			}
+		}
+	case "CopySnapshot", "CopyImage":
+		c.Resource = first(str(resp, "snapshotId"), str(resp, "imageId"))
+		attr(ev, "copy_of", first(str(req, "sourceSnapshotId"), str(req, "sourceImageId")))
+		c.Target = crossRegion(region, first(str(req, "sourceRegion"), str(req, "SourceRegion")),
+			first(str(req, "destinationRegion"), str(req, "DestinationRegion")))
+	case "CreateImage":
+		c.Resource = str(resp, "imageId")
+		if v := str(req, "instanceId"); v != "" {
+			attr(ev, "instance", v)
+		}
+	case "ModifySnapshotAttribute":
+		c.Resource = str(req, "snapshotId")
+		c.Target = shared(ev, req, "createVolumePermission")
+	case "ModifyImageAttribute":
+		c.Resource = str(req, "imageId")
+		c.Target = shared(ev, req, "launchPermission")
+	case "CreateDBSnapshot", "CopyDBSnapshot", "ModifyDBSnapshotAttribute":
+		c.Resource = first(str(resp, "dBSnapshotArn"), str(req, "targetDBSnapshotIdentifier"), str(req, "dBSnapshotIdentifier"))
+	case "CreateDBClusterSnapshot", "CopyDBClusterSnapshot", "ModifyDBClusterSnapshotAttribute":
+		c.Resource = first(str(resp, "dBClusterSnapshotArn"), str(req, "targetDBClusterSnapshotIdentifier"), str(req, "dBClusterSnapshotIdentifier"))
+	}
+	if c.Resource == "" {
+		c.Resource = first(str(req, "snapshotId"), str(req, "imageId"), str(req, "dBSnapshotIdentifier"),
+			str(req, "dBClusterSnapshotIdentifier"), str(req, "volumeId"))
+	}
+	switch ev.Action {
+	case "CopyDBSnapshot", "CopyDBClusterSnapshot":
+		c.Target = crossRegion(region, str(req, "sourceRegion"), "")
+	case "ModifyDBSnapshotAttribute", "ModifyDBClusterSnapshotAttribute":
+		if str(req, "attributeName") == "restore" {
+			c.Target = strings.Join(strs(req["valuesToAdd"]), ",")
+			if rm := strs(req["valuesToRemove"]); len(rm) > 0 {
+				attr(ev, "removed", strings.Join(rm, ","))
+			}
+		}
+	}
+}
+
+// shared returns who a Modify*Attribute call granted access to: account
+// ids and "all" for public, joined by commas. Removals go to Attrs.
+func shared(ev *stagewatch.Event, req map[string]any, perm string) string {
+	p, _ := req[perm].(map[string]any)
+	grantees := func(op string) []string {
+		m, _ := p[op].(map[string]any)
+		var out []string
+		for _, it := range items(m) {
+			if g := str(it, "group"); g != "" {
+				out = append(out, g)
+			} else if u := str(it, "userId"); u != "" {
+				out = append(out, u)
+			}
+		}
+		return out
+	}
+	if rm := grantees("remove"); len(rm) > 0 {
+		attr(ev, "removed", strings.Join(rm, ","))
+	}
+	return strings.Join(grantees("add"), ",")
+}
+
+// crossRegion returns "region:<destination>" when a copy leaves its source
+// region. CloudTrail logs a copy in the destination region, so that is the
+// default destination.
+func crossRegion(region, src, dst string) string {
+	if dst == "" {
+		dst = region
+	}
+	if src == "" || dst == "" || src == dst {
+		return ""
+	}
+	return "region:" + dst
+}
+
+// items returns the objects of m["items"], the EC2 list shape.
+func items(m map[string]any) []map[string]any {
+	list, _ := m["items"].([]any)
+	var out []map[string]any
+	for _, v := range list {
+		if o, ok := v.(map[string]any); ok {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func str(m map[string]any, k string) string {
+	s, _ := m[k].(string)
+	return s
+}
+
+// strs returns the strings of a JSON array (or a lone string).
+func strs(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// num returns a byte count that may be written as 89 or 89.0.
+func num(m map[string]any, k string) int64 {
+	n, ok := m[k].(json.Number)
+	if !ok {
+		return 0
+	}
+	if i, err := n.Int64(); err == nil {
+		return i
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || f < 0 || f > 1<<62 {
+		return 0
+	}
+	return int64(f)
+}
+
+func first(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
