@@ -73,6 +73,9 @@ type wrapper struct {
 // short reason for the run summary with the error. Origin is left for the
 // caller, except RecordID.
 func Parse(raw []byte) (*stagewatch.Event, string, error) {
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, "not an object", errors.New("record is not a JSON object")
+	}
 	raw, reason, err := unwrap(raw)
 	if err != nil {
 		return nil, reason, err

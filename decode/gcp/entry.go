@@ -72,6 +72,9 @@ type policyDelta struct {
 // On failure it returns a short reason for the run summary with the error.
 // Origin is left for the caller, except RecordID.
 func Parse(raw []byte) (*stagewatch.Event, string, error) {
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, "not an object", errors.New("record is not a JSON object")
+	}
 	for range 2 { // a message holds an entry, never another message
 		var e entry
 		if err := json.Unmarshal(raw, &e); err != nil {
