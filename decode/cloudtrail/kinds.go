@@ -27,7 +27,7 @@ func kindOf(name string) stagewatch.Kind {
 }
 
 // mapS3 fills the bucket, key and bytes of an S3 call.
-func mapS3(ev *stagewatch.Event, req, extra map[string]any) {
+func mapS3(ev *stagewatch.Event, req, extra fields) {
 	c := &ev.Cloud
 	c.Bucket = str(req, "bucketName")
 	// S3 writes "key", S3 on Outposts "Key": look both up exactly.
@@ -51,7 +51,7 @@ func mapS3(ev *stagewatch.Event, req, extra map[string]any) {
 
 // mapSnapshot fills the resource and the sharing or copy target of EC2 and
 // RDS snapshot and image calls.
-func mapSnapshot(ev *stagewatch.Event, region string, req, resp map[string]any) {
+func mapSnapshot(ev *stagewatch.Event, region string, req, resp fields) {
 	c := &ev.Cloud
 	switch ev.Action {
 	case "CreateSnapshot":
@@ -61,19 +61,13 @@ func mapSnapshot(ev *stagewatch.Event, region string, req, resp map[string]any) 
 		}
 	case "CreateSnapshots":
 		var ids []string
-		if set, ok := resp["snapshotSet"].(map[string]any); ok {
-			for _, it := range items(set) {
-				if id := str(it, "snapshotId"); id != "" {
-					ids = append(ids, id)
-				}
+		for _, it := range items(resp.sub("snapshotSet")) {
+			if id := str(it, "snapshotId"); id != "" {
+				ids = append(ids, id)
 			}
 		}
 		c.Resource = strings.Join(ids, ",")
-		if inst, ok := req["CreateSnapshotsRequest"].(map[string]any); ok {
-			if spec, ok := inst["InstanceSpecification"].(map[string]any); ok {
-				attr(ev, "instance", str(spec, "InstanceId"))
-			}
-		}
+		attr(ev, "instance", str(req.sub("CreateSnapshotsRequest").sub("InstanceSpecification"), "InstanceId"))
 	case "CopySnapshot", "CopyImage":
 		c.Resource = first(str(resp, "snapshotId"), str(resp, "imageId"))
 		attr(ev, "copy_of", first(str(req, "sourceSnapshotId"), str(req, "sourceImageId")))
@@ -114,12 +108,11 @@ func mapSnapshot(ev *stagewatch.Event, region string, req, resp map[string]any) 
 
 // shared returns who a Modify*Attribute call granted access to: account
 // ids and "all" for public, joined by commas. Removals go to Attrs.
-func shared(ev *stagewatch.Event, req map[string]any, perm string) string {
-	p, _ := req[perm].(map[string]any)
+func shared(ev *stagewatch.Event, req fields, perm string) string {
+	p := req.sub(perm)
 	grantees := func(op string) []string {
-		m, _ := p[op].(map[string]any)
 		var out []string
-		for _, it := range items(m) {
+		for _, it := range items(p.sub(op)) {
 			if g := str(it, "group"); g != "" {
 				out = append(out, g)
 			} else if u := str(it, "userId"); u != "" {
@@ -147,50 +140,65 @@ func crossRegion(region, src, dst string) string {
 	return "region:" + dst
 }
 
+// fields is a JSON object with its members left raw: keys match exactly
+// and only the members the mapping reads are decoded.
+type fields map[string]json.RawMessage
+
+// sub returns the object member k.
+func (m fields) sub(k string) fields {
+	o, _ := object(m[k])
+	return o
+}
+
 // items returns the objects of m["items"], the EC2 list shape.
-func items(m map[string]any) []map[string]any {
-	list, _ := m["items"].([]any)
-	var out []map[string]any
+func items(m fields) []fields {
+	var list []json.RawMessage
+	if json.Unmarshal(m["items"], &list) != nil {
+		return nil
+	}
+	var out []fields
 	for _, v := range list {
-		if o, ok := v.(map[string]any); ok {
+		if o, _ := object(v); o != nil {
 			out = append(out, o)
 		}
 	}
 	return out
 }
 
-func str(m map[string]any, k string) string {
-	s, _ := m[k].(string)
+func str(m fields, k string) string {
+	raw := m[k]
+	if len(raw) == 0 || raw[0] != '"' {
+		return ""
+	}
+	var s string
+	json.Unmarshal(raw, &s)
 	return s
 }
 
 // strs returns the strings of a JSON array (or a lone string).
-func strs(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		var out []string
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
+func strs(raw json.RawMessage) []string {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return []string{one}
 	}
-	return nil
+	var list []json.RawMessage
+	json.Unmarshal(raw, &list)
+	var out []string
+	for _, e := range list {
+		if json.Unmarshal(e, &one) == nil {
+			out = append(out, one)
+		}
+	}
+	return out
 }
 
 // num returns a byte count that may be written as 89 or 89.0.
-func num(m map[string]any, k string) int64 {
-	n, ok := m[k].(json.Number)
-	if !ok {
-		return 0
-	}
-	if i, err := n.Int64(); err == nil {
+func num(m fields, k string) int64 {
+	s := string(m[k])
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return i
 	}
-	f, err := strconv.ParseFloat(string(n), 64)
+	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f < 0 || f > 1<<62 {
 		return 0
 	}

@@ -167,16 +167,14 @@ func unwrap(raw []byte) ([]byte, string, error) {
 	return raw, "", nil
 }
 
-// object decodes a free-form member into a map, keeping numbers exact.
-// JSON null and a missing member give a nil map.
-func object(raw json.RawMessage) (map[string]any, error) {
+// object decodes a free-form member, leaving its values raw (numbers
+// stay exact). JSON null and a missing member give a nil map.
+func object(raw json.RawMessage) (fields, error) {
 	if len(raw) == 0 || raw[0] != '{' {
 		return nil, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
+	var m fields
+	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, err
 	}
 	return m, nil
