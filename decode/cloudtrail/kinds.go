@@ -2,7 +2,7 @@ package cloudtrail
 
 import (
 	"encoding/json"
-	"strconv"
+	"fmt"
 	"strings"
 
 	"github.com/stagewatch/stagewatch"
@@ -26,27 +26,50 @@ func kindOf(name string) stagewatch.Kind {
 	return stagewatch.CloudCall
 }
 
+// s3Request holds the S3 request parameters the mapping reads. S3 writes
+// "key" and S3 on Outposts "Key": with a field for each, encoding/json
+// matches each name exactly.
+type s3Request struct {
+	BucketName string `json:"bucketName"`
+	KeyLower   string `json:"key"`
+	KeyUpper   string `json:"Key"`
+	CopySource string `json:"x-amz-copy-source"`
+	UploadID   string `json:"uploadId"`
+}
+
+// s3Extra holds the byte counts of additionalEventData, written as 89 or
+// 89.0.
+type s3Extra struct {
+	BytesIn  json.Number `json:"bytesTransferredIn"`
+	BytesOut json.Number `json:"bytesTransferredOut"`
+}
+
 // mapS3 fills the bucket, key and bytes of an S3 call.
-func mapS3(ev *stagewatch.Event, req, extra fields) {
+func mapS3(ev *stagewatch.Event, rawReq, rawExtra json.RawMessage) error {
+	var req s3Request
+	var extra s3Extra
+	if len(rawReq) > 0 && rawReq[0] == '{' {
+		if err := json.Unmarshal(rawReq, &req); err != nil {
+			return fmt.Errorf("requestParameters: %w", err)
+		}
+	}
+	if len(rawExtra) > 0 && rawExtra[0] == '{' {
+		if err := json.Unmarshal(rawExtra, &extra); err != nil {
+			return fmt.Errorf("additionalEventData: %w", err)
+		}
+	}
 	c := &ev.Cloud
-	c.Bucket = str(req, "bucketName")
-	// S3 writes "key", S3 on Outposts "Key": look both up exactly.
-	c.Key = str(req, "key")
-	if c.Key == "" {
-		c.Key = str(req, "Key")
-	}
-	if src := str(req, "x-amz-copy-source"); src != "" {
-		attr(ev, "copy_source", src)
-	}
-	if id := str(req, "uploadId"); id != "" {
-		attr(ev, "upload_id", id)
-	}
+	c.Bucket = req.BucketName
+	c.Key = first(req.KeyLower, req.KeyUpper)
+	attr(ev, "copy_source", req.CopySource)
+	attr(ev, "upload_id", req.UploadID)
 	switch ev.Kind {
 	case stagewatch.CloudWrite:
-		c.Bytes = num(extra, "bytesTransferredIn")
+		c.Bytes = count(extra.BytesIn)
 	case stagewatch.CloudRead:
-		c.Bytes = num(extra, "bytesTransferredOut")
+		c.Bytes = count(extra.BytesOut)
 	}
+	return nil
 }
 
 // mapSnapshot fills the resource and the sharing or copy target of EC2 and
@@ -192,13 +215,12 @@ func strs(raw json.RawMessage) []string {
 	return out
 }
 
-// num returns a byte count that may be written as 89 or 89.0.
-func num(m fields, k string) int64 {
-	s := string(m[k])
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+// count returns a byte count written as 89 or 89.0; anything else is 0.
+func count(n json.Number) int64 {
+	if i, err := n.Int64(); err == nil && i > 0 {
 		return i
 	}
-	f, err := strconv.ParseFloat(s, 64)
+	f, err := n.Float64()
 	if err != nil || f < 0 || f > 1<<62 {
 		return 0
 	}

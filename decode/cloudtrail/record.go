@@ -120,22 +120,20 @@ func Parse(raw []byte) (*stagewatch.Event, string, error) {
 	if c.Service == "s3" && r.EventSource != "s3.amazonaws.com" {
 		attr(ev, "event_source", r.EventSource)
 	}
-	req, err := object(r.RequestParameters)
-	if err != nil {
-		return nil, "bad record", fmt.Errorf("requestParameters: %w", err)
-	}
-	resp, err := object(r.ResponseElements)
-	if err != nil {
-		return nil, "bad record", fmt.Errorf("responseElements: %w", err)
-	}
-	extra, err := object(r.AdditionalEventData)
-	if err != nil {
-		return nil, "bad record", fmt.Errorf("additionalEventData: %w", err)
-	}
 	switch c.Service {
 	case "s3":
-		mapS3(ev, req, extra)
+		if err := mapS3(ev, r.RequestParameters, r.AdditionalEventData); err != nil {
+			return nil, "bad record", err
+		}
 	case "ec2", "rds":
+		req, err := object(r.RequestParameters)
+		if err != nil {
+			return nil, "bad record", fmt.Errorf("requestParameters: %w", err)
+		}
+		resp, err := object(r.ResponseElements)
+		if err != nil {
+			return nil, "bad record", fmt.Errorf("responseElements: %w", err)
+		}
 		mapSnapshot(ev, r.AWSRegion, req, resp)
 	}
 	if c.Resource == "" && c.Bucket == "" && len(r.Resources) > 0 {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 )
 
 // syntaxError is a structural error inside a value.
@@ -162,9 +161,9 @@ func (r *Reader) topObject() (rec []byte, isEnv bool, err error) {
 		}
 		r.keep(r.buf[r.mark:r.pos])
 		r.mark = r.pos
-		name := ""
+		var name []byte
 		if !r.tooLarge && nameAt+1 < len(r.rec) {
-			name = string(r.rec[nameAt+1 : len(r.rec)-1])
+			name = r.rec[nameAt+1 : len(r.rec)-1]
 		}
 		if err := r.expect(':'); err != nil {
 			return fail(err)
@@ -173,10 +172,10 @@ func (r *Reader) topObject() (rec []byte, isEnv bool, err error) {
 		if err != nil {
 			return fail(eofIsUnexpected(err))
 		}
-		if c == '[' && slices.Contains(r.opts.Wrappers, name) {
+		if w := r.wrapperNamed(name); c == '[' && w != "" {
 			r.pos++
 			r.capture = false
-			r.wrapper = name
+			r.wrapper = w
 			return nil, true, nil
 		}
 		if err := r.scanValue(); err != nil {
@@ -199,6 +198,16 @@ func (r *Reader) topObject() (rec []byte, isEnv bool, err error) {
 		return nil, false, r.fail("record too large", errors.New("record larger than the limit"))
 	}
 	return rec, false, nil
+}
+
+// wrapperNamed returns the wrapper called name, or "".
+func (r *Reader) wrapperNamed(name []byte) string {
+	for _, w := range r.opts.Wrappers {
+		if string(name) == w {
+			return w
+		}
+	}
+	return ""
 }
 
 // scanValue consumes one complete JSON value, checking its structure. It
