@@ -80,15 +80,37 @@ func Parse(raw []byte) (*stagewatch.Event, string, error) {
 	c.SourceIP = hostIP(r.CallerIP)
 	resID := first(r.ResourceID, r.TableResource)
 	c.Account = first(strings.ToLower(r.SubscriptionID), subscriptionOf(resID))
-	if strings.Contains(op, "/") {
+	switch {
+	case strings.Contains(op, "/"):
 		if !activity(ev, &r, op, resID) {
 			return nil, "", nil
 		}
-	} else if err := storage(ev, &r, op, resID); err != nil {
-		return nil, "bad record", err
+	case isStorage(&r, resID):
+		if err := storage(ev, &r, op, resID); err != nil {
+			return nil, "bad record", err
+		}
+	default:
+		// A resource log of another service (Key Vault, SQL...): kept
+		// as a call on its resource.
+		ev.Kind = stagewatch.CloudCall
+		c.Action = op
+		c.Resource = resID
+		ns := segmentAfter(resID, "providers")
+		c.Service = strings.ToLower(strings.TrimPrefix(strings.ToLower(ns), "microsoft."))
 	}
 	ev.Action = c.Action
 	return ev, "", nil
+}
+
+// isStorage reports whether a record without an Activity log operation is
+// a Storage resource log or a StorageBlobLogs row.
+func isStorage(r *record, resID string) bool {
+	switch strings.ToLower(value(r.Category)) {
+	case "storageread", "storagewrite", "storagedelete":
+		return true
+	}
+	return r.ObjectKey != "" || r.AccountName != "" ||
+		strings.Contains(strings.ToLower(resID), "/microsoft.storage/storageaccounts/")
 }
 
 // value returns a member written as a string or as {"value": "..."} (the

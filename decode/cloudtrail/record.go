@@ -17,7 +17,6 @@ import (
 // them, with exact key matching (S3 "key" and S3 on Outposts "Key" differ
 // only by case).
 type record struct {
-	EventVersion        string          `json:"eventVersion"`
 	UserIdentity        identity        `json:"userIdentity"`
 	EventTime           string          `json:"eventTime"`
 	LogstashTime        string          `json:"@timestamp"`
@@ -32,7 +31,6 @@ type record struct {
 	ResponseElements    json.RawMessage `json:"responseElements"`
 	AdditionalEventData json.RawMessage `json:"additionalEventData"`
 	EventID             string          `json:"eventID"`
-	EventType           string          `json:"eventType"`
 	RecipientAccountID  string          `json:"recipientAccountId"`
 	Resources           []resource      `json:"resources"`
 }
@@ -42,7 +40,6 @@ type identity struct {
 	PrincipalID    string  `json:"principalId"`
 	ARN            string  `json:"arn"`
 	AccountID      string  `json:"accountId"`
-	UserName       string  `json:"userName"`
 	InvokedBy      string  `json:"invokedBy"`
 	SessionContext session `json:"sessionContext"`
 }

@@ -81,6 +81,11 @@ func Parse(raw []byte) (*stagewatch.Event, string, error) {
 			return nil, "bad record", err
 		}
 		if e.ProtoPayload != nil {
+			if e.ProtoPayload.MethodName == "" {
+				// Not an AuditLog: App Engine request logs and others
+				// carry a protoPayload too.
+				return nil, "not an audit log entry", errors.New(`protoPayload has no "methodName"`)
+			}
 			return mapEntry(&e)
 		}
 		if e.Message == nil || e.Message.Data == "" {
