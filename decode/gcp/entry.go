@@ -161,7 +161,8 @@ func mapEntry(e *entry) (*stagewatch.Event, string, error) {
 	if c.Account == "" {
 		c.Account = projectOf(e.LogName)
 	}
-	c.Region = first(labels["location"], labels["zone"], labels["region"])
+	c.Region = first(labels["location"], labels["region"], regionOf(labels["zone"]))
+	attr(ev, "zone", labels["zone"])
 	if c.Region == "" && len(p.ResourceLocation.CurrentLocations) > 0 {
 		c.Region = p.ResourceLocation.CurrentLocations[0]
 	}

@@ -63,6 +63,15 @@ func projectOf(logName string) string {
 	return p
 }
 
+// regionOf returns the region of a zone: "us-central1-a" is in
+// "us-central1".
+func regionOf(zone string) string {
+	if i := strings.LastIndexByte(zone, '-'); i > 0 && len(zone)-i == 2 {
+		return zone[:i]
+	}
+	return zone
+}
+
 // codes are the google.rpc.Code names, by number.
 var codes = [...]string{
 	"", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
