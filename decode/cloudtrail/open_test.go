@@ -16,7 +16,7 @@ import (
 // TestSniff checks that Open picks the cloudtrail format for every shape
 // it reads, and that --format cloudtrail forces it.
 func TestSniff(t *testing.T) {
-	for _, name := range []string{"bad.jsonl", "digest.json", "eventbridge.json", "lookup_events.json", "snapshot_share.jsonl", "truncated_records.json"} {
+	for _, name := range []string{"array.json", "bad.jsonl", "digest.json", "eventbridge.json", "lookup_events.json", "snapshot_share.jsonl", "truncated_records.json"} {
 		t.Run(name, func(t *testing.T) {
 			b, err := os.ReadFile("testdata/" + name)
 			if err != nil {
