@@ -14,8 +14,11 @@ import (
 	"time"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/azure"
+	"github.com/stagewatch/stagewatch/decode/cloudtrail"
 	"github.com/stagewatch/stagewatch/decode/esxi"
 	"github.com/stagewatch/stagewatch/decode/evtx"
+	"github.com/stagewatch/stagewatch/decode/gcp"
 	"github.com/stagewatch/stagewatch/decode/mde"
 	"github.com/stagewatch/stagewatch/decode/native"
 	"github.com/stagewatch/stagewatch/decode/ocsf"
@@ -78,6 +81,34 @@ func Formats() []Format {
 			Sniff:       evtx.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return evtx.NewDecoder(r, evtx.Options{File: o.File})
+			},
+		},
+		{
+			// The cloud formats go before mde and winjson: their
+			// signatures (eventSource + eventName, protoPayload,
+			// operationName + callerIpAddress) never occur in Windows
+			// or MDE records.
+			Name:        cloudtrail.Format,
+			Description: "AWS CloudTrail: S3 delivery files {\"Records\":[...]}, NDJSON, arrays, EventBridge events, lookup-events output",
+			Sniff:       cloudtrail.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return cloudtrail.NewDecoder(r, cloudtrail.Options{File: o.File, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			Name:        gcp.Format,
+			Description: "Google Cloud Audit Logs (LogEntry JSON): NDJSON, gcloud logging read output, Pub/Sub push and pull messages",
+			Sniff:       gcp.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return gcp.NewDecoder(r, gcp.Options{File: o.File, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			Name:        azure.Format,
+			Description: "Azure Storage blob resource logs, StorageBlobLogs rows and Activity log records: NDJSON, arrays, {\"records\":[...]}",
+			Sniff:       azure.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return azure.NewDecoder(r, azure.Options{File: o.File, MaxLine: o.MaxLine})
 			},
 		},
 		{

@@ -1,0 +1,60 @@
+package gcp
+
+import (
+	"bytes"
+	"io"
+	"testing"
+
+	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/cloudtest"
+)
+
+// benchRecords returns the entries of the staging fixture, one JSON
+// object each.
+func benchRecords(tb testing.TB) [][]byte {
+	tb.Helper()
+	in, err := io.ReadAll(cloudtest.Input(tb, "testdata/staging.jsonl.gz"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bytes.Split(bytes.TrimSpace(in), []byte("\n"))
+}
+
+func openBench(r io.Reader) stagewatch.Source { return NewDecoder(r, Options{}) }
+
+// BenchmarkDecode decodes 8 MiB of entries as NDJSON and as the JSON
+// array `gcloud logging read --format=json` prints (an "entries" envelope
+// reads the same way).
+func BenchmarkDecode(b *testing.B) {
+	recs := benchRecords(b)
+	ndjson := append(bytes.Join(recs, []byte("\n")), '\n')
+	ndjson = bytes.Repeat(ndjson, 8<<20/len(ndjson)+1)
+	env, err := io.ReadAll(cloudtest.Envelope("entries", recs, 8<<20))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("ndjson", func(b *testing.B) { cloudtest.Bench(b, ndjson, openBench) })
+	b.Run("entries", func(b *testing.B) { cloudtest.Bench(b, env, openBench) })
+}
+
+// TestStreamingMemory decodes a generated 16 MB entries envelope and checks
+// that the live heap stays small: the input is never held whole.
+// BenchmarkStreaming measures the same on 100 MB.
+func TestStreamingMemory(t *testing.T) {
+	_, peak := cloudtest.PeakHeap(t, NewDecoder(cloudtest.Envelope("entries", benchRecords(t), 16<<20), Options{}))
+	if peak > 16<<20 {
+		t.Errorf("peak live heap %d bytes; the decoder should not hold the input", peak)
+	}
+}
+
+// BenchmarkStreaming decodes a generated 100 MB {"entries":[...]} document
+// and reports the peak live heap.
+func BenchmarkStreaming(b *testing.B) {
+	recs := benchRecords(b)
+	for b.Loop() {
+		events, peak := cloudtest.PeakHeap(b, NewDecoder(cloudtest.Envelope("entries", recs, 100<<20), Options{}))
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		b.ReportMetric(float64(events), "events/op")
+	}
+	b.SetBytes(100 << 20)
+}
