@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/auditd"
 	"github.com/stagewatch/stagewatch/decode/evtx"
 	"github.com/stagewatch/stagewatch/decode/mde"
 	"github.com/stagewatch/stagewatch/decode/native"
+	"github.com/stagewatch/stagewatch/decode/sysmonlinux"
 	"github.com/stagewatch/stagewatch/decode/winjson"
 	"github.com/stagewatch/stagewatch/decode/winxml"
 )
@@ -99,6 +101,22 @@ func Formats() []Format {
 			Sniff:       winjson.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return winjson.NewDecoder(r, winjson.Options{File: o.File, Location: o.Location, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			Name:        "auditd",
+			Description: "Linux audit logs: raw audit.log (node= prefix, ENRICHED, kernel type=1300 form) and AUOMS records",
+			Sniff:       auditd.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return auditd.NewDecoder(r, auditd.Options{File: o.File, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			Name:        "sysmon-linux",
+			Description: "Sysmon for Linux events in syslog: one <Event> XML per line after a BSD or RFC 5424 prefix",
+			Sniff:       sysmonlinux.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return sysmonlinux.NewDecoder(r, sysmonlinux.Options{File: o.File, MaxLine: o.MaxLine})
 			},
 		},
 	}
