@@ -18,6 +18,7 @@ import (
 	"github.com/stagewatch/stagewatch/decode/evtx"
 	"github.com/stagewatch/stagewatch/decode/mde"
 	"github.com/stagewatch/stagewatch/decode/native"
+	"github.com/stagewatch/stagewatch/decode/syslogrows"
 	"github.com/stagewatch/stagewatch/decode/sysmonlinux"
 	"github.com/stagewatch/stagewatch/decode/winjson"
 	"github.com/stagewatch/stagewatch/decode/winxml"
@@ -75,6 +76,16 @@ func Formats() []Format {
 			Sniff:       evtx.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return evtx.NewDecoder(r, evtx.Options{File: o.File})
+			},
+		},
+		{
+			// Before mde and winjson: a JSON row with SyslogMessage is
+			// neither.
+			Name:        "syslog-rows",
+			Description: "Microsoft Sentinel Syslog table rows (JSON lines or array) carrying audit/AUOMS records or Sysmon for Linux XML",
+			Sniff:       syslogrows.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return syslogrows.NewDecoder(r, syslogrows.Options{File: o.File, MaxLine: o.MaxLine})
 			},
 		},
 		{

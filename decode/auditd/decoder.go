@@ -89,7 +89,7 @@ func (d *Decoder) Decode() (*stagewatch.Event, error) {
 				Err:    fmt.Errorf("line longer than %d bytes", d.opts.MaxLine),
 			}
 		}
-		d.s.Add(string(line), d.line, d.opts.Host)
+		d.s.Add(string(line), d.line, 0, d.opts.Host)
 	}
 }
 

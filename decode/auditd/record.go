@@ -22,6 +22,7 @@ type record struct {
 	body     string                   // the key=value text after "audit(...):"
 	enriched string                   // translated fields after \x1d, "" when absent
 	line     int64                    // 1-based line in the input
+	record   int64                    // the carrier's record number, 0 if none
 	msg      *auparse.AuditMessage    // set by data on first use
 }
 

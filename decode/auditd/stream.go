@@ -46,11 +46,14 @@ func NewStream(format, file string) *Stream {
 	return &Stream{format: format, file: file, parents: make(map[parentKey]parent)}
 }
 
-// Add reads one line, numbered line in the input. host names the machine
-// when the record has no node= prefix (a Syslog row's Computer); it may be
-// empty. A line that is not an audit record is reported by Next as a
-// *stagewatch.DecodeError; blank lines and ausearch separators are skipped.
-func (s *Stream) Add(text string, line int64, host string) {
+// Add reads one line, numbered line in the input. record, when not 0, is
+// the carrier's record number (a Syslog row), which an event's
+// Origin.Record takes from its first record; with 0, events are numbered
+// in the order they start. host names the machine when the record has no
+// node= prefix (a Syslog row's Computer); it may be empty. A line that is
+// not an audit record is reported by Next as a *stagewatch.DecodeError;
+// blank lines and ausearch separators are skipped.
+func (s *Stream) Add(text string, line, record int64, host string) {
 	text = strings.TrimRight(text, "\r\n")
 	if t := strings.TrimSpace(text); t == "" || t == "----" || strings.HasPrefix(t, "time->") {
 		return
@@ -62,13 +65,13 @@ func (s *Stream) Add(text string, line int64, host string) {
 			reason = "bad audit header"
 		}
 		s.out = append(s.out, result{err: &stagewatch.DecodeError{
-			Origin: stagewatch.Origin{Format: s.format, File: s.file, Line: line},
+			Origin: stagewatch.Origin{Format: s.format, File: s.file, Line: line, Record: record},
 			Reason: reason,
 			Err:    fmt.Errorf("%s: %q", reason, clip(text, 60)),
 		}})
 		return
 	}
-	r.line = line
+	r.line, r.record = line, record
 	s.done = s.asm.add(r, host, s.done[:0])
 	s.emit()
 }
@@ -124,6 +127,9 @@ func (s *Stream) emit() {
 func (s *Stream) mapGroup(g *group) (*stagewatch.Event, error) {
 	first := &g.recs[0]
 	origin := stagewatch.Origin{Format: s.format, File: s.file, Line: first.line, Record: g.index, RecordID: first.id()}
+	if first.record > 0 {
+		origin.Record = first.record
+	}
 	var (
 		c    call
 		node = g.key.node

@@ -111,7 +111,7 @@ func (d *Decoder) Decode() (*stagewatch.Event, error) {
 			origin.Record = d.record
 			return nil, &stagewatch.DecodeError{Origin: origin, Reason: "line too long", Err: fmt.Errorf("line longer than %d bytes", d.opts.MaxLine)}
 		}
-		xml, host, found := Cut(line)
+		xml, host, found, cut := Cut(line)
 		if !found {
 			if len(bytes.TrimSpace(line)) > 0 {
 				d.ignored++
@@ -131,14 +131,19 @@ func (d *Decoder) Decode() (*stagewatch.Event, error) {
 			d.ignored++
 			continue
 		}
+		if cut {
+			MarkTruncated(ev)
+		}
 		return ev, nil
 	}
 }
 
 // Cut finds the <Event> element in a syslog line and the host name of a
-// syslog prefix. found is false when the line holds no "<Event"; xml is nil
-// when the element is not closed on the line (a syslog daemon cut it).
-func Cut(line []byte) (xml []byte, host string, found bool) {
+// syslog prefix. found is false when the line holds no "<Event". When the
+// element is not closed on the line (a syslog daemon or Sentinel's 2 KiB
+// Syslog limit cut it), truncated is true and xml is the element closed
+// after its last complete <Data> value, or nil when not even one is there.
+func Cut(line []byte) (xml []byte, host string, found, truncated bool) {
 	i := bytes.Index(line, []byte("<Event"))
 	for i >= 0 && i+6 < len(line) && line[i+6] != '>' && line[i+6] != ' ' {
 		j := bytes.Index(line[i+6:], []byte("<Event"))
@@ -149,14 +154,36 @@ func Cut(line []byte) (xml []byte, host string, found bool) {
 		i += 6 + j
 	}
 	if i < 0 {
-		return nil, "", false
+		return nil, "", false, false
 	}
 	host = syslogHost(line[:i])
 	end := bytes.LastIndex(line, []byte("</Event>"))
 	if end < i {
-		return nil, host, true
+		return repair(line[i:]), host, true, true
 	}
-	return line[i : end+len("</Event>")], host, true
+	return line[i : end+len("</Event>")], host, true, false
+}
+
+// repair closes a cut event after its last complete EventData value, so
+// the values before the cut (Image, CommandLine, User...) are kept.
+func repair(ev []byte) []byte {
+	data := bytes.Index(ev, []byte("<EventData>"))
+	last := bytes.LastIndex(ev, []byte("</Data>"))
+	if data < 0 || last < data {
+		return nil
+	}
+	out := make([]byte, 0, last+len("</Data></EventData></Event>"))
+	out = append(out, ev[:last+len("</Data>")]...)
+	return append(out, "</EventData></Event>"...)
+}
+
+// MarkTruncated records on ev that its event was cut in transport and
+// rebuilt from the values before the cut.
+func MarkTruncated(ev *stagewatch.Event) {
+	if ev.Attrs == nil {
+		ev.Attrs = make(map[string]string, 1)
+	}
+	ev.Attrs["truncated"] = "true"
 }
 
 // syslogHost returns the host field of a syslog prefix: the fourth word of
