@@ -235,16 +235,26 @@ func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
 	}
 }
 
-// Sniff reports whether head starts with a Sysmon for Linux syslog line:
-// a first line that does not start with an XML tag (plain XML is winxml's) and
-// holds both "<Event" and "Linux-Sysmon".
+// Sniff reports whether head holds Sysmon for Linux syslog lines: one of its
+// first lines holds both "<Event" and "Linux-Sysmon" after a syslog prefix
+// (a syslog file starts with any program's lines), and the input does not
+// start with XML or JSON (plain XML is winxml's, Syslog rows syslog-rows').
 func Sniff(head []byte) bool {
 	b := bytes.TrimLeft(head, " \t\r\n")
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		b = b[:i]
-	}
 	if len(b) == 0 || b[0] == '{' || b[0] == '[' || (b[0] == '<' && !(len(b) > 1 && b[1] >= '0' && b[1] <= '9')) {
 		return false
 	}
-	return bytes.Contains(b, []byte("<Event")) && bytes.Contains(b, []byte("Linux-Sysmon"))
+	for n := 0; n < 64 && len(b) > 0; n++ {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		i := bytes.Index(line, []byte("<Event"))
+		if i > 0 && bytes.Contains(line[i:], []byte("Linux-Sysmon")) {
+			return true
+		}
+	}
+	return false
 }
