@@ -31,7 +31,7 @@ func TestLinuxCorpus(t *testing.T) {
 		t.Skipf("corpus not present: %v", err)
 	}
 	want := map[string]linuxCorpusCounts{
-		"sh_arp_cache_2020-11-10074812.log": {Format: "auditd", Kinds: map[string]int{"ProcessStart": 2}},
+		"sh_arp_cache_2020-11-10074812.log":         {Format: "auditd", Kinds: map[string]int{"ProcessStart": 2}},
 		"sh_binary_padding_dd_2020-11-10081941.log": {Format: "auditd", Kinds: map[string]int{"ProcessStart": 1}},
 		// 50 AUOMS execve rows: 23 failed calls (a shell looking up
 		// commands along PATH, exit=-2 ENOENT) are ignored.
