@@ -22,6 +22,7 @@ const (
 //	open, openat, openat2, creat     FileCreate (a CREATE item), FileModify
 //	                                 (write or truncate flags), FileRead
 //	rename, renameat, renameat2      FileRename (DELETE item → CREATE item)
+//	truncate                         FileModify
 //	unlink, unlinkat, rmdir          FileDelete
 //	mount                            Mount
 //	connect / accept, accept4        NetConnect outbound / inbound
@@ -53,6 +54,14 @@ func (c *call) toEvent(ev *stagewatch.Event) bool {
 		if from != nil {
 			ev.File.PrevPath = c.abs(from.name)
 		}
+		return true
+	case "truncate":
+		it := c.target()
+		if it == nil {
+			return false
+		}
+		ev.Kind = stagewatch.FileModify
+		c.setFile(ev, it.name)
 		return true
 	case "unlink", "unlinkat", "rmdir":
 		it := c.item("DELETE")
@@ -93,6 +102,11 @@ func (c *call) open(ev *stagewatch.Event) bool {
 		flags, _ = strconv.ParseUint(c.args[2], 16, 64)
 	case "creat":
 		flags = 1 | oTrunc
+	case "openat2", "open_by_handle_at":
+		// The flags are in a struct (openat2) or a later argument the
+		// record does not carry: without a CREATE item, read or write
+		// cannot be told.
+		return false
 	}
 	switch {
 	case flags&oAccMode != 0 || flags&oTrunc != 0:
