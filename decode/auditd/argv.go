@@ -22,10 +22,10 @@ type argvBuilder struct {
 	maxIx int
 }
 
-// add reads one EXECVE record body.
-func (b *argvBuilder) add(body string) {
+// add reads one EXECVE record body; kv is a buffer for its fields.
+func (b *argvBuilder) add(body string, kv []field) {
 	b.seen = true
-	for _, f := range fields(body) {
+	for _, f := range appendFields(kv[:0], body) {
 		k := f.key
 		switch {
 		case k == "argc":

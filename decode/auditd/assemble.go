@@ -80,7 +80,9 @@ func (a *assembler) add(r record, host string, out []*group) []*group {
 		g.last = a.seq
 	default:
 		a.events++
-		a.pending = append(a.pending, &group{key: key, recs: []record{r}, host: host, index: a.events, last: a.seq})
+		recs := make([]record, 1, 8) // an event has about six records
+		recs[0] = r
+		a.pending = append(a.pending, &group{key: key, recs: recs, host: host, index: a.events, last: a.seq})
 	}
 	// Complete events that have gone quiet, and the oldest when too many
 	// are open, keeping first-seen order.

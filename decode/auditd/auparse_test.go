@@ -38,7 +38,7 @@ func TestAuparseAgrees(t *testing.T) {
 			switch r.typ {
 			case auparse.AUDIT_SYSCALL:
 				var c call
-				if err := c.syscallRecord(&r); err != nil {
+				if err := c.syscallRecord(&r, nil); err != nil {
 					t.Errorf("%s:%d: %v", name, line, err)
 					continue
 				}
@@ -53,7 +53,7 @@ func TestAuparseAgrees(t *testing.T) {
 				want = map[string]string{"syscall": d["syscall"], "arch": d["arch"], "result": d["result"], "exit": d["exit"], "pid": d["pid"], "ppid": d["ppid"], "uid": d["uid"], "auid": auid, "exe": d["exe"]}
 				got = map[string]string{"syscall": c.syscall, "arch": c.arch, "result": result, "exit": c.exit, "pid": strconv.FormatInt(c.pid, 10), "ppid": strconv.FormatInt(c.ppid, 10), "uid": c.uid, "auid": c.auid, "exe": c.exe}
 			case auparse.AUDIT_PATH:
-				p := pathRecord(r.body)
+				p := pathRecord(r.body, nil)
 				nt := d["nametype"]
 				if nt == "" {
 					nt = d["objtype"]

@@ -68,7 +68,8 @@ func rawCall(g *group) (c call, ok bool, err error) {
 	if sys == nil {
 		return c, false, nil
 	}
-	if err := c.syscallRecord(sys); err != nil {
+	kv := make([]field, 0, 48) // reused by every record of the event
+	if err := c.syscallRecord(sys, kv); err != nil {
 		return c, false, err
 	}
 	var ab argvBuilder
@@ -77,15 +78,15 @@ func rawCall(g *group) (c call, ok bool, err error) {
 		r := &g.recs[i]
 		switch r.typ {
 		case auparse.AUDIT_EXECVE:
-			ab.add(r.body)
+			ab.add(r.body, kv)
 		case auparse.AUDIT_PROCTITLE:
-			raw, _ := lookup(fields(r.body), "proctitle")
+			raw, _ := lookup(appendFields(kv[:0], r.body), "proctitle")
 			title = proctitleArgv(raw)
 		case auparse.AUDIT_CWD:
-			raw, _ := lookup(fields(r.body), "cwd")
+			raw, _ := lookup(appendFields(kv[:0], r.body), "cwd")
 			c.cwd = unquote(raw)
 		case auparse.AUDIT_PATH:
-			c.paths = append(c.paths, pathRecord(r.body))
+			c.paths = append(c.paths, pathRecord(r.body, kv))
 		case auparse.AUDIT_SOCKADDR:
 			if d, err := r.data(); err == nil {
 				c.sock.family = d["family"]
@@ -103,9 +104,9 @@ func rawCall(g *group) (c call, ok bool, err error) {
 	return c, true, nil
 }
 
-// syscallRecord reads a SYSCALL record.
-func (c *call) syscallRecord(r *record) error {
-	fs := fields(r.body)
+// syscallRecord reads a SYSCALL record; kv is a buffer for its fields.
+func (c *call) syscallRecord(r *record, kv []field) error {
+	fs := appendFields(kv[:0], r.body)
 	get := func(k string) string {
 		v, _ := lookup(fs, k)
 		return v
@@ -171,12 +172,12 @@ func ruleKey(raw string) string {
 
 // pathRecord reads a PATH record. Very old kernels wrote objtype= for
 // nametype=; an e-mail or line wrap can leave "nametype= CREATE".
-func pathRecord(body string) pathItem {
+func pathRecord(body string, kv []field) pathItem {
 	if strings.Contains(body, "nametype= ") {
 		body = strings.ReplaceAll(body, "nametype= ", "nametype=")
 	}
 	var p pathItem
-	for _, f := range fields(body) {
+	for _, f := range appendFields(kv[:0], body) {
 		switch f.key {
 		case "item":
 			p.item, _ = strconv.Atoi(f.raw)

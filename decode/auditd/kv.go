@@ -16,8 +16,10 @@ type field struct {
 // closing quote of a quoted value is the one followed by a space and the
 // next key (or the end), because AUOMS writes cmdline="bash -c "x"" with
 // inner quotes unescaped. Text without "=" is skipped.
-func fields(s string) []field {
-	var out []field
+func fields(s string) []field { return appendFields(make([]field, 0, 32), s) }
+
+// appendFields is fields appending to out, so callers can reuse a buffer.
+func appendFields(out []field, s string) []field {
 	i := 0
 	for i < len(s) {
 		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {

@@ -114,7 +114,7 @@ func TestArgv(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var b argvBuilder
 			for _, r := range tc.records {
-				b.add(r)
+				b.add(r, nil)
 			}
 			if diff := cmp.Diff(tc.want, b.argv()); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
