@@ -59,4 +59,3 @@ func BenchmarkDecode(b *testing.B) {
 		b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
 	}
 }
-
