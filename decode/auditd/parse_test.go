@@ -30,6 +30,7 @@ func TestParseRecord(t *testing.T) {
 		{name: "bad stamp", line: `type=SYSCALL msg=audit(x.1:2): a=1`, err: errBadHeader},
 		{name: "bad serial", line: `type=SYSCALL msg=audit(1.1:-2): a=1`, err: errBadHeader},
 		{name: "no close", line: `type=SYSCALL msg=audit(1.1:2 a=1`, err: errBadHeader},
+		{name: "ausearch -i", line: `type=SYSCALL msg=audit(12/13/2021 01:49:50.838:66) : arch=x86_64 syscall=execve`, err: errInterpreted},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -34,6 +34,11 @@ var errNotAudit = errors.New("not an audit record")
 // cannot be read.
 var errBadHeader = errors.New("bad audit header")
 
+// errInterpreted is returned for a line of `ausearch -i` output, whose
+// header has a local date ("audit(12/13/2021 01:49:50.838:66)") and whose
+// values are translated; only raw records can be read.
+var errInterpreted = errors.New("interpreted ausearch output (ausearch -i); export with ausearch --raw")
+
 // parseRecord reads one audit.log line in any of its raw shapes:
 //
 //	type=SYSCALL msg=audit(1.2:3): k=v ...
@@ -70,7 +75,11 @@ func parseRecord(line string) (record, error) {
 	if end < 0 {
 		return r, errBadHeader
 	}
-	stamp, serial, ok := strings.Cut(rest[len("audit("):end], ":")
+	inner := rest[len("audit("):end]
+	if strings.IndexByte(inner, '/') >= 0 {
+		return r, errInterpreted
+	}
+	stamp, serial, ok := strings.Cut(inner, ":")
 	if !ok {
 		return r, errBadHeader
 	}

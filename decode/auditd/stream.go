@@ -61,13 +61,16 @@ func (s *Stream) Add(text string, line, record int64, host string) {
 	r, err := parseRecord(text)
 	if err != nil {
 		reason := "not an audit record"
-		if errors.Is(err, errBadHeader) {
+		switch {
+		case errors.Is(err, errBadHeader):
 			reason = "bad audit header"
+		case errors.Is(err, errInterpreted):
+			reason = "ausearch -i output"
 		}
 		s.out = append(s.out, result{err: &stagewatch.DecodeError{
 			Origin: stagewatch.Origin{Format: s.format, File: s.file, Line: line, Record: record},
 			Reason: reason,
-			Err:    fmt.Errorf("%s: %q", reason, clip(text, 60)),
+			Err:    fmt.Errorf("%w: %q", err, clip(text, 60)),
 		}})
 		return
 	}
