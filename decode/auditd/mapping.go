@@ -215,9 +215,32 @@ func (c *call) abs(name string) string {
 }
 
 // setFile sets the event's file from an audit name; the size is unknown
-// to audit and left 0.
+// to audit and left 0. A relative name given to an *at syscall with a
+// directory descriptor (rm -r calls unlinkat(fd, "name")) is relative to
+// that directory, which the records do not name: it is still joined with
+// the CWD, and Attrs.path_guessed says so.
 func (c *call) setFile(ev *stagewatch.Event, name string) {
 	ev.File.SetPath(stagewatch.Linux, c.abs(name))
+	if name != "" && !strings.HasPrefix(name, "/") && c.dirfdRelative() {
+		if ev.Attrs == nil {
+			ev.Attrs = make(map[string]string, 2)
+		}
+		ev.Attrs["path_guessed"] = "dirfd"
+	}
+}
+
+// dirfdRelative reports whether an *at syscall resolved names against a
+// directory descriptor rather than the CWD (AT_FDCWD, -100).
+func (c *call) dirfdRelative() bool {
+	var arg string
+	switch c.syscall {
+	case "openat", "openat2", "unlinkat", "renameat", "renameat2", "mkdirat", "execveat":
+		arg = c.args[0]
+	default:
+		return false
+	}
+	v, err := strconv.ParseUint(arg, 16, 64)
+	return err == nil && uint32(v) != 0xffffff9c
 }
 
 // setImage fills Image and Name.

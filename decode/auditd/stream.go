@@ -170,7 +170,10 @@ func (s *Stream) mapGroup(g *group) (*stagewatch.Event, error) {
 		return nil, nil
 	}
 	if c.key != "" {
-		ev.Attrs = map[string]string{"key": c.key}
+		if ev.Attrs == nil {
+			ev.Attrs = make(map[string]string, 1)
+		}
+		ev.Attrs["key"] = c.key
 	}
 	if ev.Kind == stagewatch.ProcessStart {
 		s.linkParent(ev)
