@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/auditd"
 	"github.com/stagewatch/stagewatch/decode/azure"
 	"github.com/stagewatch/stagewatch/decode/cloudtrail"
 	"github.com/stagewatch/stagewatch/decode/esxi"
@@ -22,6 +23,8 @@ import (
 	"github.com/stagewatch/stagewatch/decode/mde"
 	"github.com/stagewatch/stagewatch/decode/native"
 	"github.com/stagewatch/stagewatch/decode/ocsf"
+	"github.com/stagewatch/stagewatch/decode/syslogrows"
+	"github.com/stagewatch/stagewatch/decode/sysmonlinux"
 	"github.com/stagewatch/stagewatch/decode/winjson"
 	"github.com/stagewatch/stagewatch/decode/winxml"
 )
@@ -112,6 +115,16 @@ func Formats() []Format {
 			},
 		},
 		{
+			// Before mde and winjson: a JSON row with SyslogMessage is
+			// neither.
+			Name:        "syslog-rows",
+			Description: "Microsoft Sentinel Syslog table rows (JSON lines or array) carrying audit/AUOMS records or Sysmon for Linux XML",
+			Sniff:       syslogrows.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return syslogrows.NewDecoder(r, syslogrows.Options{File: o.File, MaxLine: o.MaxLine})
+			},
+		},
+		{
 			Name:        "mde",
 			Description: "Microsoft Defender for Endpoint advanced hunting rows: streaming API NDJSON, Event Hub records, hunting API JSON, portal and Sentinel CSV",
 			Sniff:       mde.Sniff,
@@ -156,6 +169,22 @@ func Formats() []Format {
 			Sniff:       esxi.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return esxi.NewDecoder(r, esxi.Options{File: o.File, MaxLine: o.MaxLine, Year: o.Year})
+			},
+		},
+		{
+			Name:        "auditd",
+			Description: "Linux audit logs: raw audit.log (node= prefix, ENRICHED, kernel type=1300 form) and AUOMS records",
+			Sniff:       auditd.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return auditd.NewDecoder(r, auditd.Options{File: o.File, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			Name:        "sysmon-linux",
+			Description: "Sysmon for Linux events in syslog: one <Event> XML per line after a BSD or RFC 5424 prefix",
+			Sniff:       sysmonlinux.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return sysmonlinux.NewDecoder(r, sysmonlinux.Options{File: o.File, MaxLine: o.MaxLine})
 			},
 		},
 	}

@@ -14,6 +14,9 @@ const (
 	ProviderSecurity       = "Microsoft-Windows-Security-Auditing"
 	ProviderPowerShell     = "Microsoft-Windows-PowerShell"
 	ProviderPowerShellCore = "PowerShellCore"
+	// ProviderSysmonLinux is Sysmon for Linux: the Sysmon schema with
+	// POSIX paths (formats.md 3.4).
+	ProviderSysmonLinux = "Linux-Sysmon"
 )
 
 // Map turns a Windows event into a stagewatch event. ok is false for events
@@ -32,6 +35,9 @@ const (
 //	         block text (4104) or the invoked command rebuilt from its
 //	         parameter bindings (4103)
 //
+// Sysmon for Linux (provider Linux-Sysmon) maps as Sysmon, with Host.OS
+// Linux, POSIX paths and File.Size 0 (Sysmon does not report sizes).
+//
 // Host is the Computer, OS Windows. Values "-" (Windows' "none") are empty.
 // The event time is Sysmon's UtcTime when present, else TimeCreated. An
 // empty origin.RecordID is filled from EventRecordID.
@@ -48,6 +54,10 @@ func Map(r *Record, origin stagewatch.Origin) (ev *stagewatch.Event, ok bool) {
 	switch providerOf(r) {
 	case ProviderSysmon:
 		ok = mapSysmon(r, ev)
+	case ProviderSysmonLinux:
+		if ok = mapSysmon(r, ev); ok {
+			toPOSIX(ev)
+		}
 	case ProviderSecurity:
 		ok = mapSecurity(r, ev)
 	case ProviderPowerShell, ProviderPowerShellCore:
@@ -62,7 +72,7 @@ func Map(r *Record, origin stagewatch.Origin) (ev *stagewatch.Event, ok bool) {
 // providerOf returns the canonical provider name, recognised by name
 // (case-insensitively) or, when a carrier dropped it, by channel.
 func providerOf(r *Record) string {
-	for _, p := range [...]string{ProviderSysmon, ProviderSecurity, ProviderPowerShell, ProviderPowerShellCore} {
+	for _, p := range [...]string{ProviderSysmon, ProviderSecurity, ProviderPowerShell, ProviderPowerShellCore, ProviderSysmonLinux} {
 		if strings.EqualFold(r.Provider, p) {
 			return p
 		}
@@ -73,6 +83,8 @@ func providerOf(r *Record) string {
 	switch {
 	case strings.EqualFold(r.Channel, "Microsoft-Windows-Sysmon/Operational"):
 		return ProviderSysmon
+	case strings.EqualFold(r.Channel, "Linux-Sysmon/Operational"):
+		return ProviderSysmonLinux
 	case strings.EqualFold(r.Channel, "Security"):
 		return ProviderSecurity
 	case strings.EqualFold(r.Channel, "Microsoft-Windows-PowerShell/Operational"):
@@ -185,5 +197,22 @@ func sysmonTime(r *Record, ev *stagewatch.Event) {
 		if t, err := timestamp.Parse(v); err == nil {
 			ev.Time = t
 		}
+	}
+}
+
+// toPOSIX redoes the path-derived fields of a Sysmon for Linux event, which
+// mapSysmon filled by Windows rules, for a Linux host.
+func toPOSIX(ev *stagewatch.Event) {
+	ev.Host.OS = stagewatch.Linux
+	p := &ev.Proc
+	if p.Image != "" {
+		_, p.Name = stagewatch.SplitPath(stagewatch.Linux, p.Image)
+	}
+	if p.ParentImage != "" {
+		_, p.ParentName = stagewatch.SplitPath(stagewatch.Linux, p.ParentImage)
+	}
+	if ev.File.Path != "" {
+		ev.File.SetPath(stagewatch.Linux, ev.File.Path)
+		ev.File.Size = 0
 	}
 }

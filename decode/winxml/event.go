@@ -131,7 +131,11 @@ func (p *parser) startTag(name, attrs []byte, selfClose bool) {
 		case "Execution":
 			p.execPID, p.hasExecPID = p.attr(attrs, "ProcessID")
 		case "Security":
-			p.userSID, _ = p.attr(attrs, "UserID")
+			var ok bool
+			if p.userSID, ok = p.attr(attrs, "UserID"); !ok {
+				// Sysmon for Linux writes UserId.
+				p.userSID, _ = p.attr(attrs, "UserId")
+			}
 		case "EventID":
 			p.hasEventID = true
 			p.begin(tEventID, name, selfClose)
