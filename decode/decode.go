@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/eslogger"
 	"github.com/stagewatch/stagewatch/decode/evtx"
 	"github.com/stagewatch/stagewatch/decode/mde"
 	"github.com/stagewatch/stagewatch/decode/native"
@@ -99,6 +100,17 @@ func Formats() []Format {
 			Sniff:       winjson.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return winjson.NewDecoder(r, winjson.Options{File: o.File, Location: o.Location, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			// Before ecs: an es_message_t also has "event" and "process"
+			// objects, but its sniffer needs schema_version, mach_time and
+			// global_seq_num.
+			Name:        "eslogger",
+			Description: "macOS Endpoint Security events as eslogger prints them (JSON Lines, message versions 9 and 10)",
+			Sniff:       eslogger.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return eslogger.NewDecoder(r, eslogger.Options{File: o.File, MaxLine: o.MaxLine})
 			},
 		},
 	}

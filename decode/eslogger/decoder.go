@@ -1,0 +1,257 @@
+// Package eslogger reads macOS Endpoint Security events as Apple's eslogger
+// prints them: JSON Lines, one es_message_t per line, message versions 9
+// (macOS 15) and 10 (macOS 26, where audit tokens are 8-int arrays).
+//
+// The event is chosen by the single key inside "event", never by the
+// event_type number, which third-party fixtures often get wrong. exec is a
+// ProcessStart of event.exec.target; create, link and clone are
+// FileCreate; rename is FileRename; write and close with modified:true are
+// FileModify; unlink is FileDelete; a read-only open is FileRead; mount is
+// Mount. fork produces no event but teaches the decoder which image a pid
+// runs, so that later events get parent images and command lines. Other
+// events (exit, signal...) are valid data of no use here and are counted
+// as ignored.
+//
+// eslogger names no host: Host.Name stays empty and Host.OS is macos.
+// Users are numeric: User.SID is the effective uid.
+package eslogger
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/stagewatch/stagewatch"
+)
+
+// Format is the format's name in Origins and --format.
+const Format = "eslogger"
+
+// Options configure a Decoder.
+type Options struct {
+	File    string // the input's name, for Origins and errors
+	MaxLine int    // the longest line accepted, in bytes; 0 means 16 MiB
+}
+
+const defaultMaxLine = 16 << 20
+
+// Decoder reads eslogger JSON Lines. It is not safe for concurrent use.
+type Decoder struct {
+	opts Options
+	br   *bufio.Reader
+	buf  []byte
+	line int64
+	rec  int64
+
+	procs procTable
+
+	writes       map[writeKey]struct{}
+	writeSec     int64
+	foldedWrites int
+
+	ignored         int
+	unknownVersions int
+}
+
+type writeKey struct {
+	pid  int64
+	path string
+}
+
+// NewDecoder returns a Decoder reading r.
+func NewDecoder(r io.Reader, o Options) *Decoder {
+	if o.MaxLine <= 0 {
+		o.MaxLine = defaultMaxLine
+	}
+	return &Decoder{
+		opts:   o,
+		br:     bufio.NewReaderSize(r, 64<<10),
+		procs:  newProcTable(),
+		writes: make(map[writeKey]struct{}),
+	}
+}
+
+// Ignored returns how many valid messages produced no event: events of no
+// use to stagewatch (fork, exit, signal...), opens for writing, unmodified
+// closes and writes folded into an earlier one.
+func (d *Decoder) Ignored() int { return d.ignored }
+
+// UnknownVersions returns how many messages had a message version other
+// than 9 or 10. They are decoded all the same, since the payloads that
+// stagewatch reads have kept their shape across versions.
+func (d *Decoder) UnknownVersions() int { return d.unknownVersions }
+
+// FoldedWrites returns how many write events repeated a write of the same
+// file by the same process in the same second and were dropped.
+func (d *Decoder) FoldedWrites() int { return d.foldedWrites }
+
+// Decode returns the next event, io.EOF at the end of input, or a
+// *stagewatch.DecodeError for a line that cannot be read as a message.
+func (d *Decoder) Decode() (*stagewatch.Event, error) {
+	for {
+		line, tooLong, err := d.readLine()
+		if err != nil {
+			return nil, err
+		}
+		d.line++
+		if tooLong {
+			d.rec++
+			return nil, d.fail("line too long", fmt.Errorf("line longer than %d bytes", d.opts.MaxLine))
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		d.rec++
+		ev, reason, err := d.decodeLine(line)
+		if reason != "" {
+			return nil, d.fail(reason, err)
+		}
+		if ev == nil {
+			d.ignored++
+			continue
+		}
+		return ev, nil
+	}
+}
+
+// decodeLine maps one message. It returns a nil event for a valid message
+// of no use, and a reason for one that cannot be mapped.
+func (d *Decoder) decodeLine(line []byte) (*stagewatch.Event, string, error) {
+	var m message
+	if err := json.Unmarshal(line, &m); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, "bad json", err
+		}
+		return nil, "bad message", err
+	}
+	if len(m.Event) == 0 {
+		return nil, "no event", errors.New(`message has no "event"`)
+	}
+	if m.Process == nil {
+		return nil, "no process", errors.New(`message has no "process"`)
+	}
+	t, err := time.Parse(time.RFC3339Nano, m.Time)
+	if err != nil {
+		return nil, "bad timestamp", fmt.Errorf("bad time %q", m.Time)
+	}
+	if m.Version != 9 && m.Version != 10 {
+		d.unknownVersions++
+	}
+	name, raw := eventKey(m.Event)
+	ev := &stagewatch.Event{
+		Time:   t.UTC(),
+		Action: name,
+		Host:   stagewatch.Host{OS: stagewatch.MacOS},
+		Origin: stagewatch.Origin{Format: Format, File: d.opts.File, Line: d.line, Record: d.rec, RecordID: m.GlobalSeqNum.String()},
+		Attrs:  map[string]string{},
+	}
+	if name != "exec" {
+		d.actor(m.Process, ev)
+	}
+	keep, reason, err := d.convert(name, raw, &m, ev)
+	if name != "exec" {
+		d.procs.see(m.Process)
+	}
+	if reason != "" {
+		return nil, reason, err
+	}
+	if !keep {
+		return nil, "", nil
+	}
+	if len(ev.Attrs) == 0 {
+		ev.Attrs = nil
+	}
+	return ev, "", nil
+}
+
+// eventKey returns the event's name and payload: the single key of
+// "event", or, should a message carry several, the first one stagewatch
+// maps, in name order, so the choice does not depend on map order.
+func eventKey(ev map[string]json.RawMessage) (string, json.RawMessage) {
+	if len(ev) == 1 {
+		for k, v := range ev {
+			return k, v
+		}
+	}
+	keys := make([]string, 0, len(ev))
+	for k := range ev {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if mapped(k) {
+			return k, ev[k]
+		}
+	}
+	return keys[0], ev[keys[0]]
+}
+
+// mapped reports whether convert knows the event called name.
+func mapped(name string) bool {
+	switch name {
+	case "exec", "fork", "create", "rename", "write", "close", "unlink", "open", "link", "clone", "mount":
+		return true
+	}
+	return false
+}
+
+func (d *Decoder) fail(reason string, err error) error {
+	return &stagewatch.DecodeError{
+		Origin: stagewatch.Origin{Format: Format, File: d.opts.File, Line: d.line, Record: d.rec},
+		Reason: reason,
+		Err:    err,
+	}
+}
+
+// readLine returns the next line without its terminator. A line longer than
+// MaxLine is consumed and reported as tooLong.
+func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
+	d.buf = d.buf[:0]
+	for {
+		chunk, err := d.br.ReadSlice('\n')
+		if len(d.buf)+len(chunk) <= d.opts.MaxLine {
+			d.buf = append(d.buf, chunk...)
+		} else {
+			tooLong = true
+		}
+		switch {
+		case err == nil:
+			return bytes.TrimRight(d.buf, "\r\n"), tooLong, nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case err == io.EOF:
+			if len(d.buf) == 0 && !tooLong {
+				return nil, false, io.EOF
+			}
+			return d.buf, tooLong, nil
+		default:
+			return nil, false, err
+		}
+	}
+}
+
+// Sniff reports whether head starts with an eslogger message: a JSON
+// object whose first line has the es_message_t keys schema_version,
+// global_seq_num and event, in any order.
+func Sniff(head []byte) bool {
+	t := bytes.TrimLeft(head, " \t\r\n")
+	if len(t) == 0 || t[0] != '{' {
+		return false
+	}
+	if i := bytes.IndexByte(t, '\n'); i >= 0 {
+		t = t[:i]
+	}
+	for _, k := range [...]string{`"schema_version":`, `"global_seq_num":`, `"mach_time":`, `"event":{`} {
+		if !bytes.Contains(t, []byte(k)) {
+			return false
+		}
+	}
+	return true
+}
