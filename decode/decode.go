@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/ecs"
 	"github.com/stagewatch/stagewatch/decode/eslogger"
 	"github.com/stagewatch/stagewatch/decode/evtx"
 	"github.com/stagewatch/stagewatch/decode/mde"
@@ -111,6 +112,17 @@ func Formats() []Format {
 			Sniff:       eslogger.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return eslogger.NewDecoder(r, eslogger.Options{File: o.File, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			// After winjson, which takes Winlogbeat documents (those with
+			// winlog.*), and after eslogger: ecs is the loosest JSON
+			// signature (@timestamp plus ECS's event or ecs fields).
+			Name:        "ecs",
+			Description: "Elastic Common Schema documents: Elastic Endpoint/Defend, Elastic Agent, Auditbeat, Filebeat (NDJSON, arrays, search hits)",
+			Sniff:       ecs.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return ecs.NewDecoder(r, ecs.Options{File: o.File})
 			},
 		},
 	}

@@ -1,0 +1,158 @@
+package ecs
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/internal/golden"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
+
+// shared is the project's shared folder of real samples, beside the
+// repository.
+var shared = filepath.Join("..", "..", "..", "shared")
+
+// decodeAll reads r to the end and renders each event, or each error, as
+// one JSON line, followed by the ignored count.
+func decodeAll(t testing.TB, r io.Reader, name string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	d := NewDecoder(r, Options{File: name})
+	for {
+		ev, err := d.Decode()
+		if err == io.EOF {
+			break
+		}
+		var de *stagewatch.DecodeError
+		switch {
+		case errors.As(err, &de):
+			enc.Encode(map[string]string{"error": de.Error(), "reason": de.Reason})
+		case err != nil:
+			t.Fatalf("fatal error: %v", err)
+		default:
+			enc.Encode(ev)
+		}
+	}
+	enc.Encode(map[string]int{"ignored": d.Ignored()})
+	return out.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	inputs, _ := filepath.Glob("testdata/*")
+	for _, in := range inputs {
+		name := filepath.Base(in)
+		if st, err := os.Stat(in); err != nil || st.IsDir() || strings.HasSuffix(name, ".golden.jsonl") || strings.HasSuffix(name, ".md") {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := decodeAll(t, bytes.NewReader(b), name)
+			golden.Check(t, strings.TrimSuffix(in, filepath.Ext(in))+".golden.jsonl", got, *update)
+		})
+	}
+}
+
+// TestSamples decodes the real ECS samples in ../shared/samples/ecs. They
+// are Winlogbeat/Elastic Agent Sysmon documents, which sniff as winjson
+// (see TestOpenSniffs); forced to ecs they are read from their ECS fields.
+func TestSamples(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(shared, "samples", "ecs", "*.json"))
+	if len(files) == 0 {
+		t.Skip("shared samples not available")
+	}
+	for _, p := range files {
+		name := filepath.Base(p)
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := decodeAll(t, bytes.NewReader(b), name)
+			golden.Check(t, filepath.Join("testdata", "samples", strings.TrimSuffix(name, ".json")+".golden.jsonl"), got, *update)
+		})
+	}
+}
+
+func TestLookup(t *testing.T) {
+	var d doc
+	in := `{"process.parent":{"pid":7},"process":{"parent.name":"zsh","args":["a","b c"]},"event.category":"file","host.os":{"type":"macos"},"a.b.c":1,"a":{"b":{"c":2}}}`
+	dec := json.NewDecoder(strings.NewReader(in))
+	dec.UseNumber()
+	if err := dec.Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ path, want string }{
+		{"process.parent.pid", "7"},
+		{"process.parent.name", "zsh"},
+		{"process.args", "a"},
+		{"event.category", "file"},
+		{"host.os.type", "macos"},
+		{"a.b.c", "1"}, // the exact dotted key wins
+		{"process.parent.executable", ""},
+		{"missing", ""},
+	}
+	for _, tc := range tests {
+		if got := d.str(tc.path); got != tc.want {
+			t.Errorf("str(%q) = %q, want %q", tc.path, got, tc.want)
+		}
+	}
+	if diff := cmp.Diff([]string{"file"}, d.strs("event.category")); diff != "" {
+		t.Errorf("strs(event.category) (-want +got):\n%s", diff)
+	}
+}
+
+func TestJoinArgs(t *testing.T) {
+	tests := []struct {
+		os   stagewatch.OS
+		args []string
+		want string
+	}{
+		{stagewatch.Linux, []string{"tar", "-czf", "/dev/shm/x.tgz", "/var/www"}, "tar -czf /dev/shm/x.tgz /var/www"},
+		{stagewatch.MacOS, []string{"rsync", "/Users/a/Application Support/", "it's"}, `rsync '/Users/a/Application Support/' 'it'\''s'`},
+		{stagewatch.Windows, []string{`C:\Program Files\7-Zip\7z.exe`, "a", `C:\x\*`}, `"C:\Program Files\7-Zip\7z.exe" a C:\x\*`},
+		{stagewatch.Linux, nil, ""},
+	}
+	for _, tc := range tests {
+		if diff := cmp.Diff(tc.want, joinArgs(tc.os, tc.args)); diff != "" {
+			t.Errorf("joinArgs(%q) (-want +got):\n%s", tc.args, diff)
+		}
+	}
+}
+
+func TestHostOS(t *testing.T) {
+	tests := map[string]stagewatch.OS{
+		`{"host":{"os":{"type":"macos"}}}`:          stagewatch.MacOS,
+		`{"host":{"os":{"family":"darwin"}}}`:       stagewatch.MacOS,
+		`{"host.os.platform":"ubuntu"}`:             stagewatch.Linux,
+		`{"host":{"os":{"family":"redhat"}}}`:       stagewatch.Linux,
+		`{"host":{"os":{"type":"windows"}}}`:        stagewatch.Windows,
+		`{"process":{"executable":"C:\\x\\y.exe"}}`: stagewatch.Windows,
+		`{"file":{"path":"/tmp/x"}}`:                stagewatch.Linux,
+		`{"host":{"name":"x"}}`:                     stagewatch.OSUnknown,
+	}
+	for in, want := range tests {
+		var d doc
+		if err := json.Unmarshal([]byte(in), &d); err != nil {
+			t.Fatal(err)
+		}
+		if got := hostOS(d); got != want {
+			t.Errorf("hostOS(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
