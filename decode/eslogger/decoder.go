@@ -237,19 +237,36 @@ func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
 	}
 }
 
-// Sniff reports whether head starts with an eslogger message: a JSON
-// object whose first line has the es_message_t keys schema_version,
-// global_seq_num and event, in any order.
+// sniffLines is how many leading lines Sniff looks at, so that one damaged
+// first line does not hide the format.
+const sniffLines = 4
+
+// Sniff reports whether head starts with eslogger messages: one of the
+// first lines is a JSON object with the es_message_t keys schema_version,
+// global_seq_num, mach_time and event, in any order.
 func Sniff(head []byte) bool {
 	t := bytes.TrimLeft(head, " \t\r\n")
-	if len(t) == 0 || t[0] != '{' {
-		return false
+	for range sniffLines {
+		if len(t) == 0 || t[0] != '{' {
+			return false
+		}
+		line := t
+		if i := bytes.IndexByte(t, '\n'); i >= 0 {
+			line, t = t[:i], bytes.TrimLeft(t[i+1:], " \t\r\n")
+		} else {
+			t = nil
+		}
+		if isMessage(line) {
+			return true
+		}
 	}
-	if i := bytes.IndexByte(t, '\n'); i >= 0 {
-		t = t[:i]
-	}
+	return false
+}
+
+// isMessage reports whether line has the keys of an es_message_t.
+func isMessage(line []byte) bool {
 	for _, k := range [...]string{`"schema_version":`, `"global_seq_num":`, `"mach_time":`, `"event":{`} {
-		if !bytes.Contains(t, []byte(k)) {
+		if !bytes.Contains(line, []byte(k)) {
 			return false
 		}
 	}

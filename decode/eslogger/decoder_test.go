@@ -163,6 +163,7 @@ func TestSniff(t *testing.T) {
 	}
 	tests := map[string]bool{
 		string(b): true,
+		"{\"schema_version\":1,\"event\":{\"cre\n" + string(b):                   true, // a damaged first line
 		`{"time":"2026-03-01T09:10:11Z","kind":"FileCreate"}`:                    false,
 		`{"schema_version":1,"event":{"exec":{}}}`:                               false,
 		`{"@timestamp":"2026-03-01T09:10:11Z","event":{"category":["process"]}}`: false,
