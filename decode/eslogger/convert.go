@@ -1,8 +1,7 @@
 package eslogger
 
 import (
-	"encoding/json"
-	"fmt"
+	"errors"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -17,134 +16,98 @@ const (
 	writeFlag = 0x2
 )
 
-// convert maps the payload of event name (already parsed into m) onto ev.
-// It returns false for events stagewatch does not use, which are counted
-// as ignored, and an error reason for a payload it cannot read.
-func (d *Decoder) convert(name string, raw json.RawMessage, m *message, ev *stagewatch.Event) (keep bool, reason string, err error) {
-	unmarshal := func(v any) bool {
-		err = json.Unmarshal(raw, v)
-		return err == nil
-	}
-	switch name {
-	case "exec":
-		var e execEvent
-		if !unmarshal(&e) {
-			return false, "bad exec", fmt.Errorf("event.%s: %w", name, err)
+// convert maps the event's payload onto ev. It returns the event's name,
+// and keep false for events stagewatch does not use (counted as ignored)
+// or a reason for a payload it cannot map. Should a message carry several
+// payloads, the first in name order wins, so the result does not depend on
+// key order.
+func (d *Decoder) convert(e *payloads, m *message, ev *stagewatch.Event) (name string, keep bool, reason string, err error) {
+	switch {
+	case e.Clone != nil:
+		ev.Kind = stagewatch.FileCreate
+		d.setFile(ev, joinPath(e.Clone.TargetDir.Path, e.Clone.TargetName), e.Clone.TargetDir.PathTruncated)
+		ev.File.Size = e.Clone.Source.size()
+		ev.Attrs["source"] = e.Clone.Source.Path
+		return "clone", true, "", nil
+	case e.Close != nil:
+		if !e.Close.Modified {
+			return "close", false, "", nil
 		}
-		d.exec(&e, m, ev)
-	case "fork":
-		var e forkEvent
-		if !unmarshal(&e) {
-			return false, "bad fork", fmt.Errorf("event.%s: %w", name, err)
-		}
-		info := procInfo{pidVersion: e.Child.AuditToken.PIDVersion, image: e.Child.Executable.Path}
-		if parent, ok := d.procs.get(m.Process.AuditToken.PID, m.Process.AuditToken.PIDVersion); ok && parent.image == info.image {
-			info.commandLine = parent.commandLine
-		}
-		d.procs.put(e.Child.AuditToken.PID, info)
-		return false, "", nil
-	case "create":
-		var e createEvent
-		if !unmarshal(&e) {
-			return false, "bad create", fmt.Errorf("event.%s: %w", name, err)
-		}
-		p, trunc, ok := e.Destination.path(e.DestinationType)
+		ev.Kind = stagewatch.FileModify
+		d.setFile(ev, e.Close.Target.Path, e.Close.Target.PathTruncated)
+		ev.File.Size = e.Close.Target.size()
+		return "close", true, "", nil
+	case e.Create != nil:
+		p, trunc, ok := e.Create.Destination.path(e.Create.DestinationType)
 		if !ok {
-			return false, "create without destination", fmt.Errorf("event.%s has no destination", name)
+			return "create", false, "create without destination", errors.New("event.create has no destination")
 		}
 		ev.Kind = stagewatch.FileCreate
 		d.setFile(ev, p, trunc)
-		if e.Destination.ExistingFile != nil {
-			ev.File.Size = e.Destination.ExistingFile.size()
+		if e.Create.Destination.ExistingFile != nil {
+			ev.File.Size = e.Create.Destination.ExistingFile.size()
 		}
-	case "rename":
-		var e renameEvent
-		if !unmarshal(&e) {
-			return false, "bad rename", fmt.Errorf("event.%s: %w", name, err)
+		return "create", true, "", nil
+	case e.Exec != nil:
+		d.exec(e.Exec, m, ev)
+		return "exec", true, "", nil
+	case e.Fork != nil:
+		c := &e.Fork.Child
+		info := procInfo{pidVersion: c.AuditToken.PIDVersion, image: c.Executable.Path}
+		if parent, ok := d.procs.get(m.Process.AuditToken.PID, m.Process.AuditToken.PIDVersion); ok && parent.image == info.image {
+			info.commandLine = parent.commandLine
 		}
-		p, trunc, ok := e.Destination.path(e.DestinationType)
-		if !ok {
-			return false, "rename without destination", fmt.Errorf("event.%s has no destination", name)
-		}
-		ev.Kind = stagewatch.FileRename
-		d.setFile(ev, p, trunc || e.Source.PathTruncated)
-		ev.File.PrevPath = e.Source.Path
-		ev.File.Size = e.Source.size()
-	case "write":
-		var e targetEvent
-		if !unmarshal(&e) {
-			return false, "bad write", fmt.Errorf("event.%s: %w", name, err)
-		}
-		if d.folded(m.Process.AuditToken.PID, e.Target.Path, ev.Time.Unix()) {
-			return false, "", nil
-		}
-		ev.Kind = stagewatch.FileModify
-		d.setFile(ev, e.Target.Path, e.Target.PathTruncated)
-		ev.File.Size = e.Target.size()
-	case "close":
-		var e closeEvent
-		if !unmarshal(&e) {
-			return false, "bad close", fmt.Errorf("event.%s: %w", name, err)
-		}
-		if !e.Modified {
-			return false, "", nil
-		}
-		ev.Kind = stagewatch.FileModify
-		d.setFile(ev, e.Target.Path, e.Target.PathTruncated)
-		ev.File.Size = e.Target.size()
-	case "unlink":
-		var e targetEvent
-		if !unmarshal(&e) {
-			return false, "bad unlink", fmt.Errorf("event.%s: %w", name, err)
-		}
-		ev.Kind = stagewatch.FileDelete
-		d.setFile(ev, e.Target.Path, e.Target.PathTruncated)
-		ev.File.Size = e.Target.size()
-	case "open":
-		var e openEvent
-		if !unmarshal(&e) {
-			return false, "bad open", fmt.Errorf("event.%s: %w", name, err)
-		}
+		d.procs.put(c.AuditToken.PID, info)
+		return "fork", false, "", nil
+	case e.Link != nil:
+		ev.Kind = stagewatch.FileCreate
+		d.setFile(ev, joinPath(e.Link.TargetDir.Path, e.Link.TargetFilename), e.Link.TargetDir.PathTruncated)
+		ev.File.Size = e.Link.Source.size()
+		ev.Attrs["source"] = e.Link.Source.Path
+		return "link", true, "", nil
+	case e.Mount != nil:
+		st := &e.Mount.Statfs
+		ev.Kind = stagewatch.Mount
+		ev.File.SetPath(stagewatch.MacOS, st.OnName)
+		ev.Remote.Protocol = strings.ToLower(st.FSType)
+		ev.Remote.Share = st.FromName
+		ev.Remote.SourceIP = sourceIP(st.FromName)
+		return "mount", true, "", nil
+	case e.Open != nil:
 		// A writable open is followed by write and close events; only
 		// read-only opens say something of their own.
-		if e.Fflag&writeFlag != 0 || e.Fflag&readFlag == 0 {
-			return false, "", nil
+		if e.Open.Fflag&writeFlag != 0 || e.Open.Fflag&readFlag == 0 {
+			return "open", false, "", nil
 		}
 		ev.Kind = stagewatch.FileRead
-		d.setFile(ev, e.File.Path, e.File.PathTruncated)
-		ev.File.Size = e.File.size()
-	case "link":
-		var e linkEvent
-		if !unmarshal(&e) {
-			return false, "bad link", fmt.Errorf("event.%s: %w", name, err)
+		d.setFile(ev, e.Open.File.Path, e.Open.File.PathTruncated)
+		ev.File.Size = e.Open.File.size()
+		return "open", true, "", nil
+	case e.Rename != nil:
+		p, trunc, ok := e.Rename.Destination.path(e.Rename.DestinationType)
+		if !ok {
+			return "rename", false, "rename without destination", errors.New("event.rename has no destination")
 		}
-		ev.Kind = stagewatch.FileCreate
-		d.setFile(ev, joinPath(e.TargetDir.Path, e.TargetFilename), e.TargetDir.PathTruncated)
-		ev.File.Size = e.Source.size()
-		ev.Attrs["source"] = e.Source.Path
-	case "clone":
-		var e cloneEvent
-		if !unmarshal(&e) {
-			return false, "bad clone", fmt.Errorf("event.%s: %w", name, err)
+		ev.Kind = stagewatch.FileRename
+		d.setFile(ev, p, trunc || e.Rename.Source.PathTruncated)
+		ev.File.PrevPath = e.Rename.Source.Path
+		ev.File.Size = e.Rename.Source.size()
+		return "rename", true, "", nil
+	case e.Unlink != nil:
+		ev.Kind = stagewatch.FileDelete
+		d.setFile(ev, e.Unlink.Target.Path, e.Unlink.Target.PathTruncated)
+		ev.File.Size = e.Unlink.Target.size()
+		return "unlink", true, "", nil
+	case e.Write != nil:
+		if d.folded(m.Process.AuditToken.PID, e.Write.Target.Path, ev.Time.Unix()) {
+			return "write", false, "", nil
 		}
-		ev.Kind = stagewatch.FileCreate
-		d.setFile(ev, joinPath(e.TargetDir.Path, e.TargetName), e.TargetDir.PathTruncated)
-		ev.File.Size = e.Source.size()
-		ev.Attrs["source"] = e.Source.Path
-	case "mount":
-		var e mountEvent
-		if !unmarshal(&e) {
-			return false, "bad mount", fmt.Errorf("event.%s: %w", name, err)
-		}
-		ev.Kind = stagewatch.Mount
-		ev.File.SetPath(stagewatch.MacOS, e.Statfs.OnName)
-		ev.Remote.Protocol = strings.ToLower(e.Statfs.FSType)
-		ev.Remote.Share = e.Statfs.FromName
-		ev.Remote.SourceIP = sourceIP(e.Statfs.FromName)
-	default:
-		return false, "", nil
+		ev.Kind = stagewatch.FileModify
+		d.setFile(ev, e.Write.Target.Path, e.Write.Target.PathTruncated)
+		ev.File.Size = e.Write.Target.size()
+		return "write", true, "", nil
 	}
-	return true, "", nil
+	return "", false, "", nil
 }
 
 // exec fills a ProcessStart. In Endpoint Security, exec's process is the

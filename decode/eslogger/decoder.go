@@ -23,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"time"
 
 	"github.com/stagewatch/stagewatch"
@@ -131,7 +130,7 @@ func (d *Decoder) decodeLine(line []byte) (*stagewatch.Event, string, error) {
 		}
 		return nil, "bad message", err
 	}
-	if len(m.Event) == 0 {
+	if m.Event == nil {
 		return nil, "no event", errors.New(`message has no "event"`)
 	}
 	if m.Process == nil {
@@ -144,19 +143,18 @@ func (d *Decoder) decodeLine(line []byte) (*stagewatch.Event, string, error) {
 	if m.Version != 9 && m.Version != 10 {
 		d.unknownVersions++
 	}
-	name, raw := eventKey(m.Event)
 	ev := &stagewatch.Event{
 		Time:   t.UTC(),
-		Action: name,
 		Host:   stagewatch.Host{OS: stagewatch.MacOS},
 		Origin: stagewatch.Origin{Format: Format, File: d.opts.File, Line: d.line, Record: d.rec, RecordID: m.GlobalSeqNum.String()},
 		Attrs:  map[string]string{},
 	}
-	if name != "exec" {
+	isExec := m.Event.Exec != nil
+	if !isExec {
 		d.actor(m.Process, ev)
 	}
-	keep, reason, err := d.convert(name, raw, &m, ev)
-	if name != "exec" {
+	name, keep, reason, err := d.convert(m.Event, &m, ev)
+	if !isExec {
 		d.procs.see(m.Process)
 	}
 	if reason != "" {
@@ -165,41 +163,11 @@ func (d *Decoder) decodeLine(line []byte) (*stagewatch.Event, string, error) {
 	if !keep {
 		return nil, "", nil
 	}
+	ev.Action = name
 	if len(ev.Attrs) == 0 {
 		ev.Attrs = nil
 	}
 	return ev, "", nil
-}
-
-// eventKey returns the event's name and payload: the single key of
-// "event", or, should a message carry several, the first one stagewatch
-// maps, in name order, so the choice does not depend on map order.
-func eventKey(ev map[string]json.RawMessage) (string, json.RawMessage) {
-	if len(ev) == 1 {
-		for k, v := range ev {
-			return k, v
-		}
-	}
-	keys := make([]string, 0, len(ev))
-	for k := range ev {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if mapped(k) {
-			return k, ev[k]
-		}
-	}
-	return keys[0], ev[keys[0]]
-}
-
-// mapped reports whether convert knows the event called name.
-func mapped(name string) bool {
-	switch name {
-	case "exec", "fork", "create", "rename", "write", "close", "unlink", "open", "link", "clone", "mount":
-		return true
-	}
-	return false
 }
 
 func (d *Decoder) fail(reason string, err error) error {

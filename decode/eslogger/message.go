@@ -11,11 +11,29 @@ import (
 // encoding/json. eslogger's keys are all lower-case snake case and none
 // differs from another only by case, so struct matching is safe here.
 type message struct {
-	Version      int                        `json:"version"`
-	Time         string                     `json:"time"`
-	GlobalSeqNum json.Number                `json:"global_seq_num"`
-	Process      *process                   `json:"process"`
-	Event        map[string]json.RawMessage `json:"event"`
+	Version      int         `json:"version"`
+	Time         string      `json:"time"`
+	GlobalSeqNum json.Number `json:"global_seq_num"`
+	Process      *process    `json:"process"`
+	Event        *payloads   `json:"event"`
+}
+
+// payloads holds the event's payload: eslogger writes exactly one key in
+// "event". Decoding it into pointer fields, rather than a map of raw
+// messages decoded again, reads each line in one pass; an event of any
+// other name leaves every field nil.
+type payloads struct {
+	Clone  *cloneEvent  `json:"clone"`
+	Close  *closeEvent  `json:"close"`
+	Create *createEvent `json:"create"`
+	Exec   *execEvent   `json:"exec"`
+	Fork   *forkEvent   `json:"fork"`
+	Link   *linkEvent   `json:"link"`
+	Mount  *mountEvent  `json:"mount"`
+	Open   *openEvent   `json:"open"`
+	Rename *renameEvent `json:"rename"`
+	Unlink *targetEvent `json:"unlink"`
+	Write  *targetEvent `json:"write"`
 }
 
 // process is es_process_t.
