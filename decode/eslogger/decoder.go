@@ -19,7 +19,6 @@ package eslogger
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -47,6 +46,7 @@ type Decoder struct {
 	line int64
 	rec  int64
 
+	lex   lexer
 	procs procTable
 
 	writes       map[writeKey]struct{}
@@ -123,12 +123,13 @@ func (d *Decoder) Decode() (*stagewatch.Event, error) {
 // of no use, and a reason for one that cannot be mapped.
 func (d *Decoder) decodeLine(line []byte) (*stagewatch.Event, string, error) {
 	var m message
-	if err := json.Unmarshal(line, &m); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, "bad json", err
+	d.lex.reset(line)
+	d.lex.readMessage(&m)
+	if err := d.lex.err; err != nil {
+		if d.lex.typeErr {
+			return nil, "bad message", err
 		}
-		return nil, "bad message", err
+		return nil, "bad json", err
 	}
 	if m.Event == nil {
 		return nil, "no event", errors.New(`message has no "event"`)
