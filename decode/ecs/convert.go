@@ -34,7 +34,7 @@ func kindOf(d doc) (stagewatch.Kind, bool) {
 		}
 	case has(cat, "file"):
 		switch {
-		case d.get("file.Ext.original.path") != nil && has(typ, "change"):
+		case d.has("file.Ext.original.path") && has(typ, "change"):
 			return stagewatch.FileRename, true
 		case has(typ, "creation"):
 			return stagewatch.FileCreate, true

@@ -18,9 +18,8 @@
 package ecs
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -46,6 +45,7 @@ const defaultMaxRecord = 256 << 20
 type Decoder struct {
 	opts    Options
 	fr      *framer
+	tree    tree // the current top-level value; pending documents point into it
 	pending []pendingDoc
 	rec     int64
 	ignored int
@@ -110,49 +110,42 @@ func (d *Decoder) Decode() (*stagewatch.Event, error) {
 			}
 			return nil, &stagewatch.DecodeError{Origin: stagewatch.Origin{Format: Format, File: d.opts.File, Line: line, Record: d.rec}, Reason: reason, Err: cause}
 		}
-		v, err := parse(raw)
-		if err != nil {
+		if err := d.tree.parse(raw); err != nil {
 			d.rec++
 			return nil, &stagewatch.DecodeError{Origin: stagewatch.Origin{Format: Format, File: d.opts.File, Line: line, Record: d.rec}, Reason: "bad json", Err: err}
 		}
-		d.pending = unwrap(d.pending[:0], v, line)
+		d.pending = unwrap(d.pending[:0], &d.tree, 0, line)
 	}
 }
 
-// parse decodes one JSON value with numbers kept as json.Number, so ids
-// above 2^53 keep their digits.
-func parse(raw []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
-// unwrap appends the documents a top-level value holds: the elements of an
+// unwrap appends the documents value v of t holds: the elements of an
 // array, the _source of each hit of a search response, the _source of one
 // hit, or the value itself.
-func unwrap(out []pendingDoc, v any, line int64) []pendingDoc {
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			if _, ok := e.([]any); ok {
+func unwrap(out []pendingDoc, t *tree, v int32, line int64) []pendingDoc {
+	n := &t.nodes[v]
+	switch n.kind {
+	case kArray:
+		for c := n.child; c >= 0; c = t.nodes[c].next {
+			if t.nodes[c].kind == kArray {
 				out = append(out, pendingDoc{line: line, bad: "not an object"})
 				continue
 			}
-			out = unwrap(out, e, line)
+			out = unwrap(out, t, c, line)
 		}
 		return out
-	case map[string]any:
-		if hits, ok := doc(x).get("hits.hits").([]any); ok {
-			return unwrap(out, hits, line)
+	case kObject:
+		d := doc{t, v}
+		if hits := d.get("hits.hits"); hits >= 0 && t.nodes[hits].kind == kArray {
+			return unwrap(out, t, hits, line)
 		}
-		if src, ok := x["_source"].(map[string]any); ok {
-			return append(out, pendingDoc{d: src, id: text(x["_id"]), line: line})
+		if src := d.member(v, "_source"); src >= 0 && t.nodes[src].kind == kObject {
+			id := ""
+			if i := d.member(v, "_id"); i >= 0 {
+				id = d.text(i)
+			}
+			return append(out, pendingDoc{d: doc{t, src}, id: id, line: line})
 		}
-		return append(out, pendingDoc{d: x, line: line})
+		return append(out, pendingDoc{d: d, line: line})
 	}
 	return append(out, pendingDoc{line: line, bad: "not an object"})
 }
@@ -204,20 +197,22 @@ func mapDoc(d doc, origin stagewatch.Origin) (*stagewatch.Event, string, error) 
 // eventTime reads @timestamp: an ISO 8601 string, or epoch milliseconds as
 // some exports write it.
 func eventTime(d doc) (time.Time, error) {
-	switch v := d.get("@timestamp").(type) {
-	case string:
-		return timestamp.Parse(v)
-	case json.Number:
-		ms, err := strconv.ParseInt(v.String(), 10, 64)
-		if err != nil {
-			return time.Time{}, err
-		}
-		return time.UnixMilli(ms).UTC(), nil
-	case nil:
+	i := d.get("@timestamp")
+	if i < 0 {
 		if s := d.str("event.created"); s != "" {
 			return timestamp.Parse(s)
 		}
 		return time.Time{}, errors.New(`document has no "@timestamp"`)
+	}
+	switch n := d.node(i); n.kind {
+	case kString:
+		return timestamp.Parse(n.text)
+	case kNumber:
+		ms, err := strconv.ParseInt(n.text, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("bad @timestamp %s", n.text)
+		}
+		return time.UnixMilli(ms).UTC(), nil
 	}
 	return time.Time{}, errors.New(`"@timestamp" is not a string or number`)
 }

@@ -90,13 +90,7 @@ func TestSamples(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
-	var d doc
-	in := `{"process.parent":{"pid":7},"process":{"parent.name":"zsh","args":["a","b c"]},"event.category":"file","host.os":{"type":"macos"},"a.b.c":1,"a":{"b":{"c":2}}}`
-	dec := json.NewDecoder(strings.NewReader(in))
-	dec.UseNumber()
-	if err := dec.Decode(&d); err != nil {
-		t.Fatal(err)
-	}
+	d := parseDoc(t, `{"process.parent":{"pid":7},"process":{"parent.name":"zsh","args":["a","b c"]},"event.category":"file","host.os":{"type":"macos"},"a.b.c":1,"a":{"b":{"c":2}},"dup":1,"dup":"last"}`)
 	tests := []struct{ path, want string }{
 		{"process.parent.pid", "7"},
 		{"process.parent.name", "zsh"},
@@ -104,6 +98,7 @@ func TestLookup(t *testing.T) {
 		{"event.category", "file"},
 		{"host.os.type", "macos"},
 		{"a.b.c", "1"}, // the exact dotted key wins
+		{"dup", "last"},
 		{"process.parent.executable", ""},
 		{"missing", ""},
 	}
@@ -115,6 +110,16 @@ func TestLookup(t *testing.T) {
 	if diff := cmp.Diff([]string{"file"}, d.strs("event.category")); diff != "" {
 		t.Errorf("strs(event.category) (-want +got):\n%s", diff)
 	}
+}
+
+// parseDoc parses one JSON object into a document.
+func parseDoc(t *testing.T, s string) doc {
+	t.Helper()
+	tr := new(tree)
+	if err := tr.parse([]byte(s)); err != nil {
+		t.Fatalf("%s: %v", s, err)
+	}
+	return doc{tr, 0}
 }
 
 func TestJoinArgs(t *testing.T) {
@@ -147,11 +152,7 @@ func TestHostOS(t *testing.T) {
 		`{"host":{"name":"x"}}`:                     stagewatch.OSUnknown,
 	}
 	for in, want := range tests {
-		var d doc
-		if err := json.Unmarshal([]byte(in), &d); err != nil {
-			t.Fatal(err)
-		}
-		if got := hostOS(d); got != want {
+		if got := hostOS(parseDoc(t, in)); got != want {
 			t.Errorf("hostOS(%s) = %q, want %q", in, got, want)
 		}
 	}

@@ -1,58 +1,84 @@
 package ecs
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 )
 
-// doc is one ECS document as decoded by encoding/json with UseNumber.
-// Producers write fields as nested objects ({"process":{"pid":1}}), as
-// dotted keys ({"process.pid":1}) or as a mix of both at any level, so
-// every lookup goes through get, which tries each split of the path.
-type doc map[string]any
-
-// get returns the value at the dotted path, or nil. Keys match exactly:
-// ECS names are lower case and a case-insensitive match could pick the
-// wrong field.
-func (d doc) get(path string) any {
-	return lookup(map[string]any(d), path)
+// doc is one ECS document: an object node of a parsed tree. Producers
+// write fields as nested objects ({"process":{"pid":1}}), as dotted keys
+// ({"process.pid":1}) or as a mix of both at any level, so every lookup
+// goes through get, which tries each split of the path.
+type doc struct {
+	t *tree
+	n int32
 }
 
-func lookup(m map[string]any, path string) any {
-	if v, ok := m[path]; ok {
+// node returns the document's node i.
+func (d doc) node(i int32) *node { return &d.t.nodes[i] }
+
+// has reports whether the document has a value (null included) at path.
+func (d doc) has(path string) bool { return d.get(path) >= 0 }
+
+// get returns the node at the dotted path, or -1. Keys match exactly: ECS
+// names are lower case and a case-insensitive match could pick the wrong
+// field. Of repeated keys the last wins, as in encoding/json.
+func (d doc) get(path string) int32 { return d.lookup(d.n, path) }
+
+func (d doc) lookup(obj int32, path string) int32 {
+	if d.node(obj).kind != kObject {
+		return -1
+	}
+	if v := d.member(obj, path); v >= 0 {
 		return v
 	}
 	// Try the longest dotted prefix first: "process.parent" may be one
 	// key holding {"pid":1}.
 	for i := strings.LastIndexByte(path, '.'); i > 0; i = strings.LastIndexByte(path[:i], '.') {
-		sub, ok := m[path[:i]].(map[string]any)
-		if !ok {
+		sub := d.member(obj, path[:i])
+		if sub < 0 {
 			continue
 		}
-		if v := lookup(sub, path[i+1:]); v != nil {
+		if v := d.lookup(sub, path[i+1:]); v >= 0 {
 			return v
 		}
 	}
-	return nil
+	return -1
+}
+
+// member returns the last member of obj called key, or -1.
+func (d doc) member(obj int32, key string) int32 {
+	found := int32(-1)
+	for c := d.node(obj).child; c >= 0; c = d.node(c).next {
+		if d.node(c).key == key {
+			found = c
+		}
+	}
+	return found
 }
 
 // str returns the value at path as a string: a string as is, a number in
 // its JSON spelling, the first element of an array, "" otherwise.
-func (d doc) str(path string) string { return text(d.get(path)) }
+func (d doc) str(path string) string {
+	if n := d.get(path); n >= 0 {
+		return d.text(n)
+	}
+	return ""
+}
 
-// text renders a scalar value as a string.
-func text(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case bool:
-		return strconv.FormatBool(x)
-	case []any:
-		if len(x) > 0 {
-			return text(x[0])
+// text renders a scalar node as a string.
+func (d doc) text(i int32) string {
+	n := d.node(i)
+	switch n.kind {
+	case kString, kNumber:
+		return n.text
+	case kTrue:
+		return "true"
+	case kFalse:
+		return "false"
+	case kArray:
+		if n.child >= 0 {
+			return d.text(n.child)
 		}
 	}
 	return ""
@@ -90,23 +116,27 @@ func (d doc) int(path string) (int64, bool) {
 // elements, or a single scalar as a one-element list (non-Elastic producers
 // write event.category as a string).
 func (d doc) strs(path string) []string {
-	switch x := d.get(path).(type) {
-	case []any:
-		out := make([]string, 0, len(x))
-		for _, e := range x {
-			if s := text(e); s != "" {
-				out = append(out, s)
-			}
-		}
-		return out
-	case nil:
+	i := d.get(path)
+	if i < 0 {
 		return nil
-	default:
-		if s := text(x); s != "" {
+	}
+	n := d.node(i)
+	if n.kind != kArray {
+		if s := d.text(i); s != "" {
 			return []string{s}
 		}
+		return nil
 	}
-	return nil
+	var out []string
+	for c := n.child; c >= 0; c = d.node(c).next {
+		if d.node(c).kind == kArray {
+			continue
+		}
+		if s := d.text(c); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // has reports whether list holds one of the values, ignoring ASCII case.

@@ -42,59 +42,77 @@ func (f *framer) next() (raw []byte, line int64, reason string, err error) {
 		return nil, f.line, "", err
 	}
 	line = f.line
+	opener := c
 	if c != '{' && c != '[' {
 		if err := f.skipLine(); err != nil && err != io.EOF {
 			return nil, line, "", err
 		}
 		return nil, line, reasonNotJSON, nil
 	}
-	f.buf = f.buf[:0]
-	tooLong := false
-	depth, inString, escaped := 0, false, false
-	opener := c
+	f.buf = append(f.buf[:0], c)
+	depth, inString, escaped, tooLong := 1, false, false, false
 	for {
-		if len(f.buf) < f.max {
-			f.buf = append(f.buf, c)
+		chunk, err := f.br.Peek(max(f.br.Buffered(), 1))
+		if len(chunk) == 0 {
+			if err == io.EOF {
+				return nil, line, reasonTruncated, nil
+			}
+			return nil, line, "", err
+		}
+		i, done, newline := 0, false, false
+	scan:
+		for ; i < len(chunk); i++ {
+			c := chunk[i]
+			switch {
+			case c == '\n':
+				newline = true
+				i++
+				break scan
+			case inString:
+				switch {
+				case escaped:
+					escaped = false
+				case c == '\\':
+					escaped = true
+				case c == '"':
+					inString = false
+				}
+			case c == '"':
+				inString = true
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				depth--
+				if depth == 0 {
+					i++
+					done = true
+					break scan
+				}
+			}
+		}
+		if len(f.buf)+i <= f.max {
+			f.buf = append(f.buf, chunk[:i]...)
 		} else {
+			// Over the limit: keep scanning to the value's end, keep
+			// nothing more.
+			f.buf = append(f.buf, chunk[:max(f.max-len(f.buf), 0)]...)
 			tooLong = true
 		}
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
+		f.br.Discard(i)
+		if done {
+			if tooLong {
+				return nil, line, reasonTooLong, nil
 			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-			if depth == 0 {
-				if tooLong {
-					return nil, line, reasonTooLong, nil
-				}
-				return f.buf, line, "", nil
-			}
+			return f.buf, line, "", nil
 		}
-		if c == '\n' {
+		if newline {
 			f.line++
+			escaped = false
 			if opener == '{' {
 				if b, err := f.br.Peek(1); err == nil && b[0] == '{' {
 					return nil, line, reasonTruncated, nil
 				}
 			}
-		}
-		c, err = f.br.ReadByte()
-		if err == io.EOF {
-			return nil, line, reasonTruncated, nil
-		}
-		if err != nil {
-			return nil, line, "", err
 		}
 	}
 }

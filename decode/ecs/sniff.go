@@ -28,12 +28,12 @@ func Sniff(head []byte) bool {
 		if reason != "" {
 			continue
 		}
-		v, err := parse(raw)
-		if err != nil {
+		var t tree
+		if t.parse(raw) != nil {
 			continue
 		}
 		complete = true
-		for _, p := range unwrap(nil, v, 0) {
+		for _, p := range unwrap(nil, &t, 0, 0) {
 			if p.bad == "" && isECS(p.d) {
 				return true
 			}
@@ -49,14 +49,14 @@ func Sniff(head []byte) bool {
 // isECS reports whether a document looks like ECS and is not a Winlogbeat
 // record.
 func isECS(d doc) bool {
-	if d.get("@timestamp") == nil || d.get("winlog") != nil || d.get("winlog.channel") != nil || d.get("winlog.event_id") != nil {
+	if !d.has("@timestamp") || d.has("winlog") || d.has("winlog.channel") || d.has("winlog.event_id") {
 		return false
 	}
-	if d.get("ecs.version") != nil {
+	if d.has("ecs.version") {
 		return true
 	}
 	for _, p := range [...]string{"event.category", "event.kind", "event.dataset", "event.module", "event.action"} {
-		if d.get(p) != nil {
+		if d.has(p) {
 			return true
 		}
 	}
