@@ -122,7 +122,7 @@ func Formats() []Format {
 			Description: "Elastic Common Schema documents: Elastic Endpoint/Defend, Elastic Agent, Auditbeat, Filebeat (NDJSON, arrays, search hits)",
 			Sniff:       ecs.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
-				return ecs.NewDecoder(r, ecs.Options{File: o.File})
+				return ecs.NewDecoder(r, ecs.Options{File: o.File, MaxRecord: o.MaxLine})
 			},
 		},
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -155,5 +156,79 @@ func TestHostOS(t *testing.T) {
 		if got := hostOS(parseDoc(t, in)); got != want {
 			t.Errorf("hostOS(%s) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     stagewatch.Kind
+		ok       bool
+	}{
+		{"process start", `{"event":{"category":["process"],"type":["start"]}}`, stagewatch.ProcessStart, true},
+		{"process start string", `{"event.category":"process","event.type":"start"}`, stagewatch.ProcessStart, true},
+		{"process end", `{"event":{"category":["process"],"type":["end"],"action":"end"}}`, stagewatch.KindUnknown, false},
+		{"fork", `{"event":{"category":["process"],"type":["start"],"action":"fork"}}`, stagewatch.KindUnknown, false},
+		{"auditd executed", `{"event":{"action":"executed"}}`, stagewatch.ProcessStart, true},
+		{"file creation", `{"event":{"category":["file"],"type":["creation"]}}`, stagewatch.FileCreate, true},
+		{"file change", `{"event":{"category":["file"],"type":["change"],"action":"overwrite"}}`, stagewatch.FileModify, true},
+		{"endpoint rename", `{"event":{"category":["file"],"type":["change"],"action":"rename"}}`, stagewatch.FileRename, true},
+		{"rename by original path", `{"event":{"category":["file"],"type":["change"]},"file":{"Ext":{"original":{"path":"/a"}}}}`, stagewatch.FileRename, true},
+		{"fim moved", `{"event":{"category":["file"],"type":["change"],"action":["moved"]}}`, stagewatch.FileRename, true},
+		{"file deletion", `{"event":{"category":["file"],"type":["deletion"]}}`, stagewatch.FileDelete, true},
+		{"file access", `{"event":{"category":["file"],"type":["access"]}}`, stagewatch.FileRead, true},
+		{"file info", `{"event":{"category":["file"],"type":["info"]}}`, stagewatch.KindUnknown, false},
+		{"network", `{"event":{"category":["network"],"type":["connection","start"]}}`, stagewatch.NetConnect, true},
+		{"network end", `{"event":{"category":["network"],"type":["end"],"action":"disconnect_received"}}`, stagewatch.KindUnknown, false},
+		{"mount", `{"event":{"category":["file"],"type":["info"],"action":"mounted"}}`, stagewatch.Mount, true},
+		{"logon", `{"event":{"category":["authentication"],"type":["start"],"action":"logged-in"}}`, stagewatch.KindUnknown, false},
+		{"fim created no categories", `{"event":{"action":["created"]}}`, stagewatch.FileCreate, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := kindOf(parseDoc(t, tc.in))
+			if diff := cmp.Diff(tc.want, got); diff != "" || ok != tc.ok {
+				t.Errorf("kind (-want +got):\n%s; ok %v, want %v", diff, ok, tc.ok)
+			}
+		})
+	}
+}
+
+// TestFraming checks record boundaries, line numbers and recovery: an
+// object cut short is reported at its line and reading resumes at the
+// next line that starts an object; a value over MaxRecord is skipped
+// without being kept.
+func TestFraming(t *testing.T) {
+	const ok = `{"@timestamp":"2026-01-01T00:00:00Z","event":{"category":"file","type":"creation"},"file":{"path":"/tmp/%d"}}`
+	in := strings.Join([]string{
+		strings.Replace(ok, "%d", "1", 1),
+		`{"@timestamp":"2026-01-01T00:00:00Z","file":{"path":"/tmp/cut`,
+		strings.Replace(ok, "%d", "2", 1),
+		`{"@timestamp":"2026-01-01T00:00:00Z","event":{"category":"file","type":"creation"},"file":{"path":"/tmp/` + strings.Repeat("x", 300) + `"}}`,
+		"[\n" + strings.Replace(ok, "%d", "3", 1) + ",\n" + strings.Replace(ok, "%d", "4", 1) + "\n]",
+	}, "\n")
+	d := NewDecoder(strings.NewReader(in), Options{File: "f", MaxRecord: 300})
+	var got []string
+	for {
+		ev, err := d.Decode()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			got = append(got, err.Error())
+			continue
+		}
+		got = append(got, fmt.Sprintf("%s line %d record %d", ev.File.Path, ev.Origin.Line, ev.Origin.Record))
+	}
+	want := []string{
+		"/tmp/1 line 1 record 1",
+		"f:2: truncated json",
+		"/tmp/2 line 3 record 3",
+		"f:4: record longer than 300 bytes",
+		"/tmp/3 line 5 record 5",
+		"/tmp/4 line 5 record 6",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
