@@ -117,7 +117,9 @@ func Formats() []Format {
 		{
 			// After winjson, which takes Winlogbeat documents (those with
 			// winlog.*), and after eslogger: ecs is the loosest JSON
-			// signature (@timestamp plus ECS's event or ecs fields).
+			// signature (@timestamp plus ECS's event or ecs fields). A
+			// format for other Elastic-shipped documents (cloud audit logs
+			// with aws.*, gcp.*) must come before it.
 			Name:        "ecs",
 			Description: "Elastic Common Schema documents: Elastic Endpoint/Defend, Elastic Agent, Auditbeat, Filebeat (NDJSON, arrays, search hits)",
 			Sniff:       ecs.Sniff,

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/stagewatch/stagewatch"
@@ -141,14 +142,15 @@ func (d *Decoder) decodeLine(line []byte) (*stagewatch.Event, string, error) {
 	if err != nil {
 		return nil, "bad timestamp", fmt.Errorf("bad time %q", m.Time)
 	}
-	if m.Version != 9 && m.Version != 10 {
-		d.unknownVersions++
-	}
 	ev := &stagewatch.Event{
 		Time:   t.UTC(),
 		Host:   stagewatch.Host{OS: stagewatch.MacOS},
 		Origin: stagewatch.Origin{Format: Format, File: d.opts.File, Line: d.line, Record: d.rec, RecordID: m.GlobalSeqNum.String()},
 		Attrs:  map[string]string{},
+	}
+	if m.Version != 9 && m.Version != 10 {
+		d.unknownVersions++
+		ev.Attrs["es_version"] = strconv.Itoa(m.Version)
 	}
 	isExec := m.Event.Exec != nil
 	if !isExec {

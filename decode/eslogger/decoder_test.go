@@ -175,3 +175,41 @@ func TestSniff(t *testing.T) {
 		}
 	}
 }
+
+func TestProcTable(t *testing.T) {
+	pt := newProcTable()
+	pt.put(10, procInfo{pidVersion: 5, image: "/bin/zsh", commandLine: "-zsh"})
+	tests := []struct {
+		name       string
+		pid, pidv  int64
+		want       string
+		wantUnseen bool
+	}{
+		{"same pidversion", 10, 5, "/bin/zsh", false},
+		{"any pidversion", 10, 0, "/bin/zsh", false},
+		{"reused pid", 10, 6, "", true},
+		{"unknown pid", 11, 0, "", true},
+	}
+	for _, tc := range tests {
+		info, ok := pt.get(tc.pid, tc.pidv)
+		if info.image != tc.want || ok == tc.wantUnseen {
+			t.Errorf("%s: get(%d, %d) = %q, %v", tc.name, tc.pid, tc.pidv, info.image, ok)
+		}
+	}
+	// see keeps the command line learned from exec for the same image, and
+	// forgets it when the pid runs another image.
+	pt.see(&process{AuditToken: auditToken{PID: 10, PIDVersion: 5}, Executable: file{Path: "/bin/zsh"}})
+	if info, _ := pt.get(10, 5); info.commandLine != "-zsh" {
+		t.Errorf("see dropped the command line: %+v", info)
+	}
+	pt.see(&process{AuditToken: auditToken{PID: 10, PIDVersion: 7}, Executable: file{Path: "/usr/bin/ssh"}})
+	if info, _ := pt.get(10, 7); info.image != "/usr/bin/ssh" || info.commandLine != "" {
+		t.Errorf("see kept a stale entry: %+v", info)
+	}
+	for pid := int64(1); pid <= maxProcs+10; pid++ {
+		pt.put(pid, procInfo{image: "/x"})
+	}
+	if len(pt.m) > maxProcs {
+		t.Errorf("table holds %d entries, more than %d", len(pt.m), maxProcs)
+	}
+}
