@@ -113,7 +113,7 @@ func linuxFamily(v string) bool {
 func fillProcess(d doc, os stagewatch.OS, ev *stagewatch.Event) {
 	p := &ev.Proc
 	p.PID, _ = d.int("process.pid")
-	p.Image = d.str("process.executable")
+	p.Image = d.first("process.executable", "process.exe") // process.exe: Auditbeat 6
 	p.Name = d.str("process.name")
 	if p.Name == "" && p.Image != "" {
 		_, p.Name = stagewatch.SplitPath(os, p.Image)
