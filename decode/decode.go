@@ -17,6 +17,8 @@ import (
 	"github.com/stagewatch/stagewatch/decode/auditd"
 	"github.com/stagewatch/stagewatch/decode/azure"
 	"github.com/stagewatch/stagewatch/decode/cloudtrail"
+	"github.com/stagewatch/stagewatch/decode/ecs"
+	"github.com/stagewatch/stagewatch/decode/eslogger"
 	"github.com/stagewatch/stagewatch/decode/esxi"
 	"github.com/stagewatch/stagewatch/decode/evtx"
 	"github.com/stagewatch/stagewatch/decode/gcp"
@@ -185,6 +187,30 @@ func Formats() []Format {
 			Sniff:       sysmonlinux.Sniff,
 			Open: func(r io.Reader, o Options) stagewatch.Source {
 				return sysmonlinux.NewDecoder(r, sysmonlinux.Options{File: o.File, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			// Before ecs: an es_message_t also has "event" and "process"
+			// objects, but its sniffer needs schema_version, mach_time and
+			// global_seq_num.
+			Name:        "eslogger",
+			Description: "macOS Endpoint Security events as eslogger prints them (JSON Lines, message versions 9 and 10)",
+			Sniff:       eslogger.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return eslogger.NewDecoder(r, eslogger.Options{File: o.File, MaxLine: o.MaxLine})
+			},
+		},
+		{
+			// After winjson, which takes Winlogbeat documents (those with
+			// winlog.*), and after eslogger: ecs is the loosest JSON
+			// signature (@timestamp plus ECS's event or ecs fields). A
+			// format for other Elastic-shipped documents (cloud audit logs
+			// with aws.*, gcp.*) must come before it.
+			Name:        "ecs",
+			Description: "Elastic Common Schema documents: Elastic Endpoint/Defend, Elastic Agent, Auditbeat, Filebeat (NDJSON, arrays, search hits)",
+			Sniff:       ecs.Sniff,
+			Open: func(r io.Reader, o Options) stagewatch.Source {
+				return ecs.NewDecoder(r, ecs.Options{File: o.File, MaxRecord: o.MaxLine})
 			},
 		},
 	}

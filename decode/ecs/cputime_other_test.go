@@ -1,0 +1,8 @@
+//go:build !unix
+
+package ecs
+
+import "time"
+
+// cpuTime is unavailable here; benchmarks skip the per-CPU metrics.
+func cpuTime() time.Duration { return 0 }
