@@ -44,8 +44,9 @@ func (w *walker) walkCommandLine(cmdline string, windows bool) {
 		w.windowsCommand(cmdline, 0)
 		return
 	}
-	for _, argv := range SplitPOSIX(cmdline) {
-		w.argv(argv, shellTop, false, 0)
+	cmds, piped := splitPOSIXPipes(cmdline)
+	for i, argv := range cmds {
+		w.argv(argv, shellTop, piped[i], 0)
 	}
 }
 
@@ -215,24 +216,27 @@ func (w *walker) argv(argv []string, sh shell, piped bool, depth int) {
 			return
 		case "sh", "bash", "dash", "zsh", "ksh":
 			for i, a := range argv {
-				if a == "-c" && i+1 < len(argv) {
-					for _, inner := range SplitPOSIX(argv[i+1]) {
-						w.argv(inner, shellPOSIX, false, depth+1)
+				if i > 0 && len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.HasSuffix(a, "c") && i+1 < len(argv) {
+					cmds, piped := splitPOSIXPipes(argv[i+1])
+					for j, inner := range cmds {
+						w.argv(inner, shellPOSIX, piped[j], depth+1)
 					}
 					return
 				}
 			}
 			return
-		case "sudo", "nohup", "time", "nice", "exec", "command", "busybox", "env":
+		case "sudo", "doas", "nohup", "time", "nice", "ionice", "exec", "command", "busybox", "env":
 			argv = argv[1:]
 			for len(argv) > 0 && (strings.HasPrefix(argv[0], "-") || strings.Contains(argv[0], "=")) {
 				argv = argv[1:]
 			}
 			continue
 		case "find":
+			// find walks a tree, whether it runs the copy itself (-exec)
+			// or feeds xargs through a pipe.
+			w.recursive = true
 			for i, a := range argv {
 				if (a == "-exec" || a == "-execdir") && i+1 < len(argv) {
-					w.recursive = true
 					inner := argv[i+1:]
 					for j, b := range inner {
 						if b == ";" || b == "+" || b == `\;` {
