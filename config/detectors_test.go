@@ -24,7 +24,15 @@ func TestDetectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"bulk-file-staging", "archive-in-staging", "bulk-copy-command", "archive-command", "recon-output-staging", "remote-to-local-copy", "inbound-share-staging"}, all); diff != "" {
+	// Every analytic is on by default, in catalog order.
+	var want, wantOne []string
+	for _, s := range specs {
+		want = append(want, s.ID)
+		if s.ID != "archive-in-staging" {
+			wantOne = append(wantOne, s.ID)
+		}
+	}
+	if diff := cmp.Diff(want, all); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
 
@@ -33,7 +41,7 @@ func TestDetectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := ids(cfg)
-	if diff := cmp.Diff([]string{"bulk-file-staging", "bulk-copy-command", "archive-command", "recon-output-staging", "remote-to-local-copy", "inbound-share-staging"}, got); diff != "" {
+	if diff := cmp.Diff(wantOne, got); diff != "" {
 		t.Errorf("one disabled (-want +got):\n%s", diff)
 	}
 	got, _ = ids(cfg, "archive-in-staging")
