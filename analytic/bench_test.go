@@ -100,3 +100,4 @@ func BenchmarkRemoteToLocalCopy(b *testing.B)   { benchDetector(b, RemoteToLocal
 func BenchmarkInboundShareStaging(b *testing.B) { benchDetector(b, InboundShareStaging()) }
 
 func BenchmarkInboundTransferStaging(b *testing.B) { benchDetector(b, InboundTransferStaging()) }
+func BenchmarkFanInStaging(b *testing.B)           { benchDetector(b, FanInStaging()) }

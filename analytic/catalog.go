@@ -13,5 +13,6 @@ func All() []Spec {
 		RemoteToLocalCopy(),
 		InboundShareStaging(),
 		InboundTransferStaging(),
+		FanInStaging(),
 	}
 }
