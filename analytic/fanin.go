@@ -171,8 +171,9 @@ func (d *FanInStagingDetector) Kinds() []stagewatch.Kind {
 	return []stagewatch.Kind{stagewatch.ProcessStart, stagewatch.FileRead, stagewatch.FileCreate, stagewatch.FileModify, stagewatch.FileRename}
 }
 
-// Observe implements stagewatch.Detector. A file write outside staging
-// folders costs one staging match; a read costs a map update.
+// Observe implements stagewatch.Detector. A file write that is not a
+// rename, by a process with no recent read, costs at most a map lookup; a
+// read costs a map update.
 func (d *FanInStagingDetector) Observe(ev *stagewatch.Event) []stagewatch.Alert {
 	switch ev.Kind {
 	case stagewatch.ProcessStart:
@@ -185,18 +186,21 @@ func (d *FanInStagingDetector) Observe(ev *stagewatch.Event) []stagewatch.Alert 
 	if dir == "" {
 		return nil
 	}
-	if tier, _ := d.staging.For(ev.Host.OS, dir).MatchAggregation(dir); tier == 0 || tier > d.p.MaxTier {
-		return nil
-	}
+	// Find the write's sources first: most writes have none (no rename, no
+	// recent read by the process), and a map lookup is cheaper than the
+	// staging match.
 	var sources []readDir
 	via := "read"
 	if ev.Kind == stagewatch.FileRename && ev.File.PrevPath != "" {
 		prev, _ := stagewatch.SplitPath(ev.Host.OS, ev.File.PrevPath)
 		sources, via = []readDir{{dir: stagewatch.NormalizeDir(ev.Host.OS, prev), raw: prev}}, "rename"
-	} else if ev.Proc.PID != 0 {
+	} else if ev.Proc.PID != 0 && len(d.reads) > 0 {
 		sources = d.reads[procRef{ev.Host.Key(), ev.Proc.PID}]
 	}
 	if len(sources) == 0 {
+		return nil
+	}
+	if tier, _ := d.staging.For(ev.Host.OS, dir).MatchAggregation(dir); tier == 0 || tier > d.p.MaxTier {
 		return nil
 	}
 	if _, ok := d.sup.Match(&Subject{Image: ev.Proc.Image, Parent: ev.Proc.ParentImage, CommandLine: ev.Proc.CommandLine,
