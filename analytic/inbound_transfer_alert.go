@@ -53,11 +53,11 @@ func (d *InboundTransferStagingDetector) alert(ep *window.Episode[transferKey, t
 	if t.share != "" {
 		what += " of " + t.share
 	}
-	dest := t.dest
-	if dest == "" {
-		dest = "(destination not in the command line)"
+	into := ""
+	if t.dest != "" {
+		into = " into " + t.dest
 	}
-	summary := fmt.Sprintf("%s from %s into %s, then %s (%s) written into %s %s", what, from, dest,
+	summary := fmt.Sprintf("%s from %s%s, then %s (%s) written into %s %s", what, from, into,
 		plural(ep.Distinct, "file", "files"), formatBytes(bytes), strings.Join(acc.folders, ", "), formatSpan(ep.Start, ep.Last))
 	if len(compression) > 0 {
 		summary += "; compressed: " + strings.Join(compression, ", ")
