@@ -108,6 +108,9 @@ func (a *Archivers) parse(text string, syn lineSyntax) []ArchiveOp {
 				// what tar read.
 				op.Inputs, op.Recursive = prev, true
 			}
+			if ok && len(c.found) > 0 {
+				op.Inputs, op.Recursive = withFound(op.Inputs, c.found), true
+			}
 			prev = nil
 			if ok {
 				ops = append(ops, op)

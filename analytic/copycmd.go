@@ -88,6 +88,9 @@ func (t *CopyTools) parse(text string, syn lineSyntax) (ops []CopyOp, declined b
 			return
 		}
 		if ok {
+			if len(c.found) > 0 {
+				op.Sources, op.Recursive = withFound(op.Sources, c.found), true
+			}
 			ops = append(ops, op)
 		}
 	}}
