@@ -35,7 +35,7 @@ type walker struct {
 	// script, when set, sees every PowerShell script text, for constructs
 	// that are not commands ([IO.Compression.ZipFile]::CreateFromDirectory).
 	script    func(s string)
-	recursive bool // the script walks folders (for /r, gci -recurse, find)
+	recursive bool     // the script walks folders (for /r, gci -recurse, find)
 	found     []string // the last find's folders, for the command it pipes into
 }
 
