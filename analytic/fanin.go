@@ -89,9 +89,10 @@ type procRef struct {
 }
 
 type readDir struct {
-	dir string // normalized
-	raw string // as the event had it
-	at  time.Time
+	dir  string // normalized
+	raw  string // as the event had it
+	at   time.Time
+	used string // the staging folder this read was last counted for
 }
 
 // FanInStagingDetector is the running state of fan-in-staging.
@@ -210,17 +211,35 @@ func (d *FanInStagingDetector) Observe(ev *stagewatch.Event) []stagewatch.Alert 
 	key := fanInKey{host: ev.Host.Key(), actor: d.actor(ev), dest: dir}
 	file := hashPath(ev.Host.OS != stagewatch.Linux, dir, ev.File.Name)
 	var out []stagewatch.Alert
-	for _, s := range sources {
+	// A read folder already counted for this destination is not added again
+	// (cp -r writes thousands of files after reading a few folders); the
+	// write still counts as a file through one of them.
+	last := -1
+	added := false
+	for i := range sources {
+		s := &sources[i]
 		if via == "read" && (ev.Time.Sub(s.at) > d.p.ReadWriteWindow || ev.Time.Before(s.at)) {
 			continue
 		}
 		if dirUnder(ev.Host.OS, s.dir, dir) {
 			continue // reading back what was staged
 		}
-		m := fanInMatch{ev: ev, source: s.raw, via: via, file: file, name: ev.File.Name}
-		out = append(out, d.alerts(d.win.Add(key, hashPath(ev.Host.OS != stagewatch.Linux, s.dir), ev.Time, m))...)
+		last = i
+		if s.used == dir {
+			continue
+		}
+		s.used, added = dir, true
+		out = append(out, d.add(key, ev, s, via, file)...)
+	}
+	if !added && last >= 0 {
+		out = append(out, d.add(key, ev, &sources[last], via, file)...)
 	}
 	return out
+}
+
+func (d *FanInStagingDetector) add(key fanInKey, ev *stagewatch.Event, s *readDir, via string, file uint64) []stagewatch.Alert {
+	m := fanInMatch{ev: ev, source: s.raw, via: via, file: file, name: ev.File.Name}
+	return d.alerts(d.win.Add(key, hashPath(ev.Host.OS != stagewatch.Linux, s.dir), ev.Time, m))
 }
 
 // actor is the grouping identity: the user, else the process.
