@@ -301,8 +301,8 @@ func (d *InboundTransferStagingDetector) write(ev *stagewatch.Event, open []*tra
 			by = "destination"
 		case t.mount && underDest:
 			by, staged = "mount", true // into the share itself
-		case t.mount && staged && d.copyLike(procName(&ev.Proc)):
-			by = "mount" // a copy tool gathering into a staging folder while the share is mounted
+		case t.mount && staged && d.fromMount(ev, t):
+			by = "mount" // a copy tool gathering from the share into a staging folder
 		default:
 			continue
 		}
@@ -332,6 +332,24 @@ func dirUnder(os stagewatch.OS, dir, prefix string) bool {
 		return strings.EqualFold(dir[:len(prefix)], prefix)
 	}
 	return dir[:len(prefix)] == prefix
+}
+
+// fromMount reports whether a write into a staging folder, by another
+// process while a share is mounted, copies from the share: a copy or
+// archive tool whose command line (when the format carries it) names the
+// mount target.
+func (d *InboundTransferStagingDetector) fromMount(ev *stagewatch.Event, t *transfer) bool {
+	if !d.copyLike(procName(&ev.Proc)) {
+		return false
+	}
+	if ev.Proc.CommandLine == "" || t.dest == "" {
+		return true
+	}
+	target := strings.TrimRight(t.dest, "/")
+	if ev.Host.OS == stagewatch.MacOS {
+		return containsFold(ev.Proc.CommandLine, stagewatch.LowerASCII(target))
+	}
+	return strings.Contains(ev.Proc.CommandLine, target)
 }
 
 // copyLike reports whether a process that writes while a share is mounted
