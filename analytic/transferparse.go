@@ -246,3 +246,53 @@ func (l hostList) match(values ...string) bool {
 	}
 	return false
 }
+
+// dirUnder reports whether dir is prefix or below it (macOS ignoring case).
+func dirUnder(os stagewatch.OS, dir, prefix string) bool {
+	if len(dir) < len(prefix) {
+		return false
+	}
+	if os == stagewatch.MacOS {
+		return strings.EqualFold(dir[:len(prefix)], prefix)
+	}
+	return dir[:len(prefix)] == prefix
+}
+
+// fromMount reports whether a write into a staging folder, by another
+// process while a share is mounted, copies from the share: a copy or
+// archive tool whose command line (when the format carries it) names the
+// mount target.
+func (d *InboundTransferStagingDetector) fromMount(ev *stagewatch.Event, t *transfer) bool {
+	if !d.copyLike(procName(&ev.Proc)) {
+		return false
+	}
+	if ev.Proc.CommandLine == "" || t.dest == "" {
+		return true
+	}
+	target := strings.TrimRight(t.dest, "/")
+	if ev.Host.OS == stagewatch.MacOS {
+		return containsFold(ev.Proc.CommandLine, stagewatch.LowerASCII(target))
+	}
+	return strings.Contains(ev.Proc.CommandLine, target)
+}
+
+// copyLike reports whether a process that writes while a share is mounted
+// is a copy or archive tool, whose writes into staging folders are counted
+// for the mount (other processes writing into /tmp are not).
+func (d *InboundTransferStagingDetector) copyLike(name string) bool {
+	switch n := commandName(name); n {
+	case "cp", "mv", "rsync", "scp", "cpio", "dd", "install", "ditto", "pax", "find", "xargs":
+		return true
+	default:
+		return anyGlobOf(d.indicators, n)
+	}
+}
+
+func (d *InboundTransferStagingDetector) isIndicator(name string) bool {
+	for _, ind := range d.indicators {
+		if strings.HasPrefix(ind, ".") && len(name) > len(ind) && strings.EqualFold(name[len(name)-len(ind):], ind) {
+			return true
+		}
+	}
+	return false
+}
