@@ -133,7 +133,10 @@ func (d *ArchiveCommandDetector) Kinds() []stagewatch.Kind {
 // archiver nor a shell, and whose command line has no archive fragment,
 // costs two string scans and no allocation.
 func (d *ArchiveCommandDetector) Observe(ev *stagewatch.Event) []stagewatch.Alert {
-	if ev.Kind != stagewatch.ProcessStart || ev.Proc.CommandLine == "" || !mayArchive(ev.Proc.CommandLine) {
+	if ev.Kind != stagewatch.ProcessStart || ev.Proc.CommandLine == "" {
+		return nil
+	}
+	if !mayArchive(ev.Proc.CommandLine) && (ev.Host.OS == stagewatch.Windows || !mayArchivePOSIX(ev.Proc.CommandLine)) {
 		return nil
 	}
 	name := ev.Proc.Name

@@ -26,7 +26,8 @@ type Archivers struct {
 	syntax map[string]string // command name -> syntax
 }
 
-var archiveSyntaxes = []string{"7z", "rar", "winzip", "zip", "tar", "makecab", "printbrm", "openssl", "gpg", "pscompress"}
+var archiveSyntaxes = []string{"7z", "rar", "winzip", "zip", "tar", "makecab", "printbrm", "openssl", "gpg", "pscompress",
+	"compress", "ditto", "hdiutil", "split"}
 
 // NewArchivers parses archiver entries ("7z 7z", "compress-archive pscompress").
 func NewArchivers(entries List) (*Archivers, error) {
@@ -59,8 +60,21 @@ func (a *Archivers) IsCandidate(name string) bool {
 	case "cmd", "powershell", "pwsh", "powershell_ise":
 		return true
 	}
+	if isPOSIXWrapper(n) {
+		return true
+	}
 	_, ok := a.syntax[n]
 	return ok
+}
+
+// isPOSIXWrapper reports whether a command name is a POSIX shell or a
+// prefix command that runs another command (the walker unwraps them).
+func isPOSIXWrapper(n string) bool {
+	switch n {
+	case "sh", "bash", "dash", "zsh", "ksh", "sudo", "doas", "nohup", "time", "nice", "ionice", "busybox", "env", "xargs", "find":
+		return true
+	}
+	return false
 }
 
 // mayArchive is the allocation-free prefilter on a raw command line: an
@@ -85,10 +99,22 @@ func (a *Archivers) Parse(cmdline string, windows bool) []ArchiveOp {
 // parse returns the archiving commands in text read as syn says.
 func (a *Archivers) parse(text string, syn lineSyntax) []ArchiveOp {
 	var ops []ArchiveOp
+	var prev []string // inputs of the archiving command piped into the next one
 	w := walker{
 		visit: func(c command) {
-			if op, ok := a.op(c.argv, c.sh); ok {
+			op, ok := a.op(c.argv, c.sh)
+			if ok && c.piped && len(op.Inputs) == 0 && len(prev) > 0 {
+				// tar c DIR | gzip > /tmp/x.gz: the compressor's input is
+				// what tar read.
+				op.Inputs, op.Recursive = prev, true
+			}
+			if ok && len(c.found) > 0 {
+				op.Inputs, op.Recursive = withFound(op.Inputs, c.found), true
+			}
+			prev = nil
+			if ok {
 				ops = append(ops, op)
+				prev = op.Inputs
 			}
 		},
 		script: func(s string) { ops = append(ops, zipFileCalls(s)...) },
@@ -111,6 +137,10 @@ func (a *Archivers) op(argv []string, sh shell) (ArchiveOp, bool) {
 	}
 	op := ArchiveOp{Tool: name}
 	args := dropRedirects(argv[1:])
+	stdout := ""
+	if len(args) != len(argv)-1 {
+		stdout = stdoutTarget(argv[1:])
+	}
 	if !known {
 		if !looksLike7z(args) {
 			return op, false
@@ -137,6 +167,17 @@ func (a *Archivers) op(argv []string, sh shell) (ArchiveOp, bool) {
 		ok = parseGPG(&op, args)
 	case "pscompress":
 		ok = parseCompressArchive(&op, args)
+	case "compress":
+		ok = parseCompress(&op, args, stdout)
+	case "ditto":
+		ok = parseDitto(&op, args)
+	case "hdiutil":
+		ok = parseHdiutil(&op, args)
+	case "split":
+		ok = parseSplit(&op, args)
+	}
+	if ok && (op.Output == "" || op.Output == "-") && stdout != "" {
+		op.Output = stdout // tar czf - DIR > /tmp/x.tgz
 	}
 	return op, ok
 }

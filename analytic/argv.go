@@ -112,10 +112,17 @@ func windowsTokens(s string) []token {
 // backslash outside quotes escapes the next byte, and unquoted ; & | && ||
 // and newlines end a command. Nothing is expanded.
 func SplitPOSIX(s string) [][]string {
-	var cmds [][]string
+	cmds, _ := splitPOSIXPipes(s)
+	return cmds
+}
+
+// splitPOSIXPipes is SplitPOSIX that also reports, per command, whether the
+// previous command's output is piped into it (a single unquoted |).
+func splitPOSIXPipes(s string) (cmds [][]string, piped []bool) {
 	var cur []string
 	var b strings.Builder
 	inWord := false
+	pipeNext := false
 	endWord := func() {
 		if inWord {
 			cur = append(cur, b.String())
@@ -123,11 +130,15 @@ func SplitPOSIX(s string) [][]string {
 			inWord = false
 		}
 	}
-	endCmd := func() {
+	endCmd := func(pipe bool) {
 		endWord()
 		if len(cur) > 0 {
 			cmds = append(cmds, cur)
+			piped = append(piped, pipeNext)
 			cur = nil
+			pipeNext = pipe
+		} else if !pipe {
+			pipeNext = false
 		}
 	}
 	for i := 0; i < len(s); i++ {
@@ -135,8 +146,13 @@ func SplitPOSIX(s string) [][]string {
 		switch {
 		case c == ' ' || c == '\t':
 			endWord()
-		case c == ';' || c == '&' || c == '|' || c == '\n' || c == '(' || c == ')':
-			endCmd()
+		case c == '|' && i+1 < len(s) && s[i+1] == '|':
+			i++
+			endCmd(false)
+		case c == '|':
+			endCmd(true)
+		case c == ';' || c == '&' || c == '\n' || c == '(' || c == ')':
+			endCmd(false)
 		case c == '\\':
 			inWord = true
 			if i+1 < len(s) {
@@ -169,8 +185,8 @@ func SplitPOSIX(s string) [][]string {
 			b.WriteByte(c)
 		}
 	}
-	endCmd()
-	return cmds
+	endCmd(false)
+	return cmds, piped
 }
 
 // splitCmdScript splits what follows cmd /c into commands at unquoted & | &&

@@ -98,3 +98,6 @@ func BenchmarkArchiveCommand(b *testing.B)      { benchDetector(b, ArchiveComman
 func BenchmarkReconOutputStaging(b *testing.B)  { benchDetector(b, ReconOutputStaging()) }
 func BenchmarkRemoteToLocalCopy(b *testing.B)   { benchDetector(b, RemoteToLocalCopy()) }
 func BenchmarkInboundShareStaging(b *testing.B) { benchDetector(b, InboundShareStaging()) }
+
+func BenchmarkInboundTransferStaging(b *testing.B) { benchDetector(b, InboundTransferStaging()) }
+func BenchmarkFanInStaging(b *testing.B)           { benchDetector(b, FanInStaging()) }

@@ -188,7 +188,7 @@ func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) 
 	norm := stagewatch.NormalizeCommandLine(ev.Proc.CommandLine)
 	syn := syntaxOf(ev, norm)
 	windows := syn.windows()
-	ops := d.tools.parse(norm, syn)
+	ops, declined := d.tools.parse(norm, syn)
 	best := copyMatch{}
 	parsed := false
 	for _, op := range ops {
@@ -224,7 +224,7 @@ func (d *BulkCopyCommandDetector) match(ev *stagewatch.Event) (copyMatch, bool) 
 		best.sources = shownSources
 		return best, true
 	}
-	if parsed || !d.p.Fallback {
+	if parsed || declined || !d.p.Fallback {
 		// Every destination was found and none is a staging folder: copying
 		// out of temp (installers, scripts) is not staging.
 		return best, false

@@ -228,8 +228,11 @@ func posixValueOpts(tool string) string {
 
 // parsePOSIXCopy: cp/rsync/scp/ditto [opts] SOURCE... DEST, or -t DEST /
 // --target-directory=DEST. A host:path destination is kept as is; it is
-// not a local folder.
-func parsePOSIXCopy(op *CopyOp, args []string) {
+// not a local folder. It reports false for what is not a local copy: ditto
+// -c/-x (archiving, read by archive-command), and the receiving or sending
+// end of a transfer (rsync --server, scp -t/-f), which
+// inbound-transfer-staging reads.
+func parsePOSIXCopy(op *CopyOp, args []string) bool {
 	var pos []string
 	valueOpts := posixValueOpts(op.Tool)
 	if op.Tool == "ditto" {
@@ -256,10 +259,17 @@ func parsePOSIXCopy(op *CopyOp, args []string) {
 				if !has {
 					i++
 				}
+			case "server":
+				if op.Tool == "rsync" {
+					return false
+				}
 			}
 		case len(a) > 1 && a[0] == '-':
 			for j := 1; j < len(a); j++ {
 				c := a[j]
+				if (op.Tool == "ditto" && (c == 'c' || c == 'x')) || (op.Tool == "scp" && (c == 't' || c == 'f')) {
+					return false
+				}
 				if c == 'r' || c == 'R' || c == 'a' {
 					op.Recursive = true
 				}
@@ -281,7 +291,7 @@ func parsePOSIXCopy(op *CopyOp, args []string) {
 	}
 	if op.Dest != "" {
 		op.Sources = pos
-		return
+		return true
 	}
 	if len(pos) >= 2 {
 		op.Sources = pos[:len(pos)-1]
@@ -289,6 +299,7 @@ func parsePOSIXCopy(op *CopyOp, args []string) {
 	} else {
 		op.Sources = pos
 	}
+	return true
 }
 
 // IsRemote reports whether a copy argument names another host: a

@@ -60,7 +60,10 @@ func NewCopyTools(entries List) (*CopyTools, error) {
 func (t *CopyTools) IsCandidate(name string) bool {
 	n := commandName(name)
 	switch n {
-	case "cmd", "powershell", "pwsh", "powershell_ise", "sh", "bash", "dash", "zsh", "ksh":
+	case "cmd", "powershell", "pwsh", "powershell_ise":
+		return true
+	}
+	if isPOSIXWrapper(n) {
 		return true
 	}
 	_, ok := t.byShell[shellTop][n]
@@ -70,14 +73,24 @@ func (t *CopyTools) IsCandidate(name string) bool {
 // Parse returns the copy commands in a command line. windows selects
 // CommandLineToArgvW splitting for the top level, else POSIX words.
 func (t *CopyTools) Parse(cmdline string, windows bool) []CopyOp {
-	return t.parse(cmdline, lineSyntaxOf(windows))
+	ops, _ := t.parse(cmdline, lineSyntaxOf(windows))
+	return ops
 }
 
-// parse returns the copy commands in text read as syn says.
-func (t *CopyTools) parse(text string, syn lineSyntax) []CopyOp {
-	var ops []CopyOp
+// parse returns the copy commands in text read as syn says. declined
+// reports a copy tool used in a mode that is not a local copy (ditto -c,
+// rsync --server), so the seed's substring fallback does not read it as one.
+func (t *CopyTools) parse(text string, syn lineSyntax) (ops []CopyOp, declined bool) {
 	w := walker{visit: func(c command) {
-		if op, ok := t.op(c.argv, c.sh); ok {
+		op, ok := t.op(c.argv, c.sh)
+		if ok && op.Tool == "" {
+			declined = true
+			return
+		}
+		if ok {
+			if len(c.found) > 0 {
+				op.Sources, op.Recursive = withFound(op.Sources, c.found), true
+			}
 			ops = append(ops, op)
 		}
 	}}
@@ -87,7 +100,7 @@ func (t *CopyTools) parse(text string, syn lineSyntax) []CopyOp {
 			ops[i].Recursive = true
 		}
 	}
-	return ops
+	return ops, declined
 }
 
 // op parses one simple command if it is a copy tool of shell sh.
@@ -117,7 +130,9 @@ func (t *CopyTools) op(argv []string, sh shell) (CopyOp, bool) {
 	case "pscopy":
 		parsePSCopy(&op, args)
 	case "posix":
-		parsePOSIXCopy(&op, args)
+		if !parsePOSIXCopy(&op, args) {
+			return CopyOp{}, true // a known tool, declined: see parse
+		}
 	}
 	for _, s := range op.Sources {
 		if strings.ContainsAny(s, "*?") {

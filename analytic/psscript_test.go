@@ -99,7 +99,7 @@ func TestCopyToolsScript(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := tools.parse(tt.in, psScript)
+			got, _ := tools.parse(tt.in, psScript)
 			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("parse(%q) (-want +got):\n%s", tt.in, diff)
 			}
@@ -167,7 +167,8 @@ func FuzzPowerShellScript(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, op := range tools.parse(s, psScript) {
+		ops, _ := tools.parse(s, psScript)
+		for _, op := range ops {
 			if op.Tool == "" {
 				t.Errorf("copy parse(%q): op without a tool", s)
 			}

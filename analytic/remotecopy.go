@@ -207,7 +207,7 @@ func (d *RemoteToLocalCopyDetector) Observe(ev *stagewatch.Event) []stagewatch.A
 				d.drives.add(owner, drive, remote, ev.Time)
 				return
 			}
-			if cp, ok := d.tools.op(c.argv, c.sh); ok {
+			if cp, ok := d.tools.op(c.argv, c.sh); ok && cp.Tool != "" {
 				ops = append(ops, op{cp.Tool, cp.Dest, cp.Sources, cp.Recursive, cp.Wildcard, c.sh == shellPOSIX || !windows})
 				return
 			}

@@ -21,6 +21,9 @@ type command struct {
 	argv  []string
 	sh    shell
 	piped bool // the previous command's output is piped into this one
+	// found are the folders a find walks that feeds this command: through
+	// -exec, or piped into xargs (find /a /b -name x | xargs cp -t /tmp/s).
+	found []string
 }
 
 // walker finds the simple commands in a command line: through cmd /c (with
@@ -32,7 +35,8 @@ type walker struct {
 	// script, when set, sees every PowerShell script text, for constructs
 	// that are not commands ([IO.Compression.ZipFile]::CreateFromDirectory).
 	script    func(s string)
-	recursive bool // the script walks folders (for /r, gci -recurse, find)
+	recursive bool     // the script walks folders (for /r, gci -recurse, find)
+	found     []string // the last find's folders, for the command it pipes into
 }
 
 const maxDepth = 4
@@ -44,8 +48,9 @@ func (w *walker) walkCommandLine(cmdline string, windows bool) {
 		w.windowsCommand(cmdline, 0)
 		return
 	}
-	for _, argv := range SplitPOSIX(cmdline) {
-		w.argv(argv, shellTop, false, 0)
+	cmds, piped := splitPOSIXPipes(cmdline)
+	for i, argv := range cmds {
+		w.argv(argv, shellTop, piped[i], 0)
 	}
 }
 
@@ -203,6 +208,11 @@ func (w *walker) powerShellScript(s string, depth int) {
 // argv unwraps one simple command in a shell context (nested shells,
 // prefixes such as sudo, find -exec, xargs) and visits what it runs.
 func (w *walker) argv(argv []string, sh shell, piped bool, depth int) {
+	found := w.found
+	if !piped {
+		found = nil
+	}
+	w.found = nil
 	for len(argv) > 0 && depth <= maxDepth {
 		switch commandName(argv[0]) {
 		case "cmd":
@@ -215,24 +225,28 @@ func (w *walker) argv(argv []string, sh shell, piped bool, depth int) {
 			return
 		case "sh", "bash", "dash", "zsh", "ksh":
 			for i, a := range argv {
-				if a == "-c" && i+1 < len(argv) {
-					for _, inner := range SplitPOSIX(argv[i+1]) {
-						w.argv(inner, shellPOSIX, false, depth+1)
+				if i > 0 && len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.HasSuffix(a, "c") && i+1 < len(argv) {
+					cmds, piped := splitPOSIXPipes(argv[i+1])
+					for j, inner := range cmds {
+						w.argv(inner, shellPOSIX, piped[j], depth+1)
 					}
 					return
 				}
 			}
 			return
-		case "sudo", "nohup", "time", "nice", "exec", "command", "busybox", "env":
+		case "sudo", "doas", "nohup", "time", "nice", "ionice", "exec", "command", "busybox", "env":
 			argv = argv[1:]
 			for len(argv) > 0 && (strings.HasPrefix(argv[0], "-") || strings.Contains(argv[0], "=")) {
 				argv = argv[1:]
 			}
 			continue
 		case "find":
+			// find walks a tree, whether it runs the copy itself (-exec)
+			// or feeds xargs through a pipe.
+			w.recursive = true
+			found = findRoots(argv)
 			for i, a := range argv {
 				if (a == "-exec" || a == "-execdir") && i+1 < len(argv) {
-					w.recursive = true
 					inner := argv[i+1:]
 					for j, b := range inner {
 						if b == ";" || b == "+" || b == `\;` {
@@ -246,6 +260,7 @@ func (w *walker) argv(argv []string, sh shell, piped bool, depth int) {
 				}
 			}
 			if commandName(argv[0]) == "find" {
+				w.found = found
 				return
 			}
 			continue
@@ -260,7 +275,50 @@ func (w *walker) argv(argv []string, sh shell, piped bool, depth int) {
 			sh = shellPOSIX
 			continue
 		}
-		w.visit(command{argv: argv, sh: sh, piped: piped})
+		w.visit(command{argv: argv, sh: sh, piped: piped, found: found})
 		return
 	}
+}
+
+// findRoots returns the starting points of a find command: its operands
+// before the first expression (-name, (, !).
+func findRoots(argv []string) []string {
+	var roots []string
+	for _, a := range argv[1:] {
+		if strings.HasPrefix(a, "-") && len(a) > 1 && a != "-" {
+			if a == "-H" || a == "-L" || a == "-P" {
+				continue
+			}
+			break
+		}
+		if a == "(" || a == "!" || a == `\(` {
+			break
+		}
+		roots = append(roots, a)
+	}
+	return roots
+}
+
+// withFound gives a command's {} or missing operands the folders of the
+// find that feeds it.
+func withFound(args []string, found []string) []string {
+	if len(found) == 0 {
+		return args
+	}
+	var out []string
+	replaced := false
+	for _, a := range args {
+		if a == "{}" {
+			if !replaced {
+				out = append(out, found...)
+				replaced = true
+			}
+			continue
+		}
+		out = append(out, a)
+	}
+	if !replaced && len(out) == 0 {
+		out = append(out, found...)
+	}
+	return out
 }
