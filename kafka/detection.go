@@ -210,6 +210,9 @@ func (d *Detection) poll(ctx context.Context, fetches kgo.Fetches) error {
 			return nil
 		}
 		d.sinkErrors.Add(1)
+		if d.killed.Load() {
+			return err
+		}
 		d.cfg.Logger.Warn("kafka detection: alert sink failed; retrying", "alerts", len(alerts), "err", err)
 		select {
 		case <-ctx.Done():
