@@ -83,7 +83,7 @@ func TestAlertProducerRecord(t *testing.T) {
 	p := must(NewAlertProducer(cfg))
 	defer p.Close()
 	a := stagewatch.Alert{ID: "0123456789abcdef01234567", Analytic: "bulk-file-staging", Host: "ws01",
-		Summary: `robocopy.exe wrote 12 files into C:\Users\Public\ <&>`,
+		Summary:   `robocopy.exe wrote 12 files into C:\Users\Public\ <&>`,
 		FirstSeen: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), LastSeen: time.Date(2026, 3, 1, 9, 2, 0, 0, time.UTC)}
 	if err := p.Emit(context.Background(), []stagewatch.Alert{a}); err != nil {
 		t.Fatal(err)
