@@ -138,6 +138,7 @@ func (d *Detection) drop(_ context.Context, _ *kgo.Client, gone map[string][]int
 // Run consumes until ctx ends or the client is closed. On the way out it
 // commits what is durable; Close then leaves the group.
 func (d *Detection) Run(ctx context.Context) error {
+	var fetchLog repeatLog
 	for {
 		fetches := d.cl.PollRecords(ctx, maxPollRecords)
 		if fetches.IsClientClosed() || d.killed.Load() {
@@ -150,7 +151,7 @@ func (d *Detection) Run(ctx context.Context) error {
 		}
 		fetches.EachError(func(topic string, p int32, err error) {
 			if !errors.Is(err, context.Canceled) {
-				d.cfg.Logger.Warn("kafka detection: fetch", "topic", topic, "partition", p, "err", err)
+				fetchLog.warn(d.cfg.Logger, "kafka detection: fetch", err, "topic", topic, "partition", p)
 			}
 		})
 		if err := d.poll(ctx, fetches); err != nil {

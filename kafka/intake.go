@@ -64,6 +64,7 @@ func NewIntake(cfg Config) (*Intake, error) {
 // Run consumes until ctx ends or the client is closed, then returns nil.
 // Every poll's offsets are committed after its records are produced.
 func (in *Intake) Run(ctx context.Context) error {
+	var fetchLog repeatLog
 	for {
 		fetches := in.cl.PollRecords(ctx, maxPollRecords)
 		if fetches.IsClientClosed() {
@@ -75,7 +76,7 @@ func (in *Intake) Run(ctx context.Context) error {
 		}
 		fetches.EachError(func(topic string, p int32, err error) {
 			if !errors.Is(err, context.Canceled) {
-				in.cfg.Logger.Warn("kafka intake: fetch", "topic", topic, "partition", p, "err", err)
+				fetchLog.warn(in.cfg.Logger, "kafka intake: fetch", err, "topic", topic, "partition", p)
 			}
 		})
 		in.poll(ctx, fetches)

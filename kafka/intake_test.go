@@ -8,7 +8,11 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/stagewatch/stagewatch"
 	"github.com/stagewatch/stagewatch/decode/native"
@@ -121,4 +125,37 @@ func totalLag(m map[string]int64) int64 {
 		n += v
 	}
 	return n
+}
+
+// TestIntakeProduceFailure fails one produce to the events topic for good:
+// intake must not commit past the poll, and reads it again.
+func TestIntakeProduceFailure(t *testing.T) {
+	c := newCluster(t, 6)
+	addrs := c.ListenAddrs()
+	c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: DefaultEventsTopic, Err: kerr.InvalidRecord, Count: 1})
+	start := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	want := map[string]bool{}
+	pcl := producer(t, addrs)
+	for h := range 6 {
+		ws := burstHost(h, 0, 3, start)
+		produceRaw(t, pcl, rawRecords(h, ws, 6))
+		want["host:"+ws[0].host] = true
+	}
+	in := must(NewIntake(testConfig(t, addrs)))
+	t.Cleanup(in.Close)
+	run(t, in)
+	adm := kadm.NewClient(pcl)
+	waitFor(t, "intake to commit every raw record", 20*time.Second, func() bool {
+		return caughtUp(t, adm, "sw.intake", rawTopic)
+	})
+	if n := in.Stats().ProduceRetries; n != 1 {
+		t.Errorf("%d produce retries, want 1", n)
+	}
+	got := map[string]bool{}
+	for _, r := range readAll(t, addrs, DefaultEventsTopic) {
+		got[string(r.Key)] = true
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("routing keys on the events topic (-want +got):\n%s", diff)
+	}
 }

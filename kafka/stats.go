@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"log/slog"
 	"maps"
 	"sync"
 	"sync/atomic"
@@ -71,3 +72,25 @@ func (l *lagTracker) snapshot() map[string]int64 {
 
 // counter is an int64 that is read while another goroutine writes it.
 type counter = atomic.Int64
+
+// repeatLog logs a fetch error the first time it comes and then every
+// 100th repeat, so that a broker outage (a failed fetch every retry
+// backoff) does not flood the log. It is used from one goroutine.
+type repeatLog struct {
+	last string
+	n    int
+}
+
+func (r *repeatLog) warn(l *slog.Logger, msg string, err error, attrs ...any) {
+	s := err.Error()
+	if s == r.last {
+		r.n++
+		if r.n%100 != 0 {
+			return
+		}
+		attrs = append(attrs, "repeats", r.n)
+	} else {
+		r.last, r.n = s, 0
+	}
+	l.Warn(msg, append(attrs, "err", err)...)
+}
