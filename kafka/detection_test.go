@@ -227,3 +227,37 @@ func episodes(alerts []stagewatch.Alert) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestDetectionShutdown stops an instance gracefully: it has committed
+// what it read and left the group, so its partitions move at once.
+func TestDetectionShutdown(t *testing.T) {
+	c := newCluster(t, 6)
+	addrs := c.ListenAddrs()
+	pcl := producer(t, addrs)
+	adm := kadm.NewClient(pcl)
+	cfg := testConfig(t, addrs)
+	cfg.SessionTimeout = time.Minute // a member that did not leave would hold on for a minute
+	b := newBurst(6, 4)
+	b.part(0, 4)
+	var recs []*kgo.Record
+	for i, ev := range b.all {
+		recs = append(recs, &kgo.Record{Topic: DefaultEventsTopic, Partition: int32(i % 6), Value: must(native.Marshal(ev))})
+	}
+	if err := pcl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	d := must(NewDetection(cfg, defaultFactory(t), &memSink{}))
+	in := run(t, d)
+	waitFor(t, "the events to be committed", 20*time.Second, func() bool {
+		return caughtUp(t, adm, "sw.detect", DefaultEventsTopic)
+	})
+	in.shutdown(t)
+	d.Close()
+	groups, err := adm.DescribeGroups(context.Background(), "sw.detect")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := groups["sw.detect"]; len(g.Members) != 0 || g.State != "Empty" {
+		t.Errorf("group after shutdown: state %s, %d members; want Empty, 0", g.State, len(g.Members))
+	}
+}
