@@ -126,3 +126,20 @@ func (s *Store) PruneEvents(cutoff time.Time) (int, error) {
 		}
 	}
 }
+
+// EventSpan returns the times of the oldest and newest stored events; ok is
+// false when there is none.
+func (s *Store) EventSpan() (first, last time.Time, ok bool) {
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEvents).Cursor()
+		k, _ := c.First()
+		if k == nil {
+			return nil
+		}
+		first, ok = keyTime(k), true
+		k, _ = c.Last()
+		last = keyTime(k)
+		return nil
+	})
+	return first, last, ok
+}
