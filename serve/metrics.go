@@ -102,3 +102,10 @@ func (m *Metrics) attach(s *Service) {
 		}, func() float64 { return float64(cap(s.queue)) }),
 	)
 }
+
+// WebhookHooks makes a webhook sink named name count its retries and dead
+// letters in m.
+func (m *Metrics) WebhookHooks(o *WebhookOptions, name string) {
+	o.OnRetry = func() { m.sinkRetries.WithLabelValues(name).Inc() }
+	o.OnDeadLetter = func() { m.sinkDeadLetters.WithLabelValues(name).Inc() }
+}

@@ -161,6 +161,9 @@ func (s *Service) AcceptWithOffsets(ctx context.Context, source string, evs []*s
 	if s.closing.Load() {
 		return ErrClosed
 	}
+	if !s.ready.Load() {
+		return fmt.Errorf("%w: replaying the event log", ErrBusy)
+	}
 	j := &job{source: source, evs: evs, offsets: offsets, done: make(chan error, 1)}
 	select {
 	case s.queue <- j:
