@@ -100,6 +100,7 @@ func newServeCmd(env *cliEnv) *cobra.Command {
 		configPath string
 		lateness   time.Duration
 		logLevel   string
+		readyFile  string
 		flags      = config.DefaultServe()
 	)
 	cmd := &cobra.Command{
@@ -125,13 +126,14 @@ func newServeCmd(env *cliEnv) *cobra.Command {
 				return fmt.Errorf("--log-level: %v", err)
 			}
 			log := slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: level}))
-			return runServe(cmd.Context(), env, cfg, specs, log)
+			return runServe(cmd.Context(), env, cfg, specs, log, readyFile)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&configPath, "config", "c", "", "YAML configuration `file`: analytics and a serve: section")
 	f.DurationVar(&lateness, "lateness", 0, "how far out of order events may arrive (overrides the config; default 5m)")
 	f.StringVar(&logLevel, "log-level", "info", "log `level`: debug, info, warn or error")
+	f.StringVar(&readyFile, "ready-file", "", "write the listen address to `file` once ready (for scripts, with --listen 127.0.0.1:0)")
 	f.StringVar(&flags.Listen, "listen", flags.Listen, "`address` to listen on (host:port; :0 picks a free port)")
 	f.StringVar(&flags.DataDir, "data-dir", flags.DataDir, "`directory` of the store: accepted events, alert log, sink cursors")
 	f.StringVar(&flags.TokenFile, "token-file", "", "`file` of bearer tokens, one per line (# comments allowed)")
@@ -162,7 +164,7 @@ func resolveServe(fs *pflag.FlagSet, flags, out *config.Serve, lookup func(strin
 		if !fl.Changed {
 			name := "STAGEWATCH_" + strings.ToUpper(strings.ReplaceAll(s.flag, "-", "_"))
 			v, ok := lookup(name)
-			if !ok {
+			if !ok || v == "" {
 				continue
 			}
 			if err := fl.Value.Set(v); err != nil {
@@ -210,7 +212,7 @@ func isLoopback(addr string) bool {
 // shutdownGrace is how long a stopping service lets sinks catch up.
 const shutdownGrace = 5 * time.Second
 
-func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []analytic.Spec, log *slog.Logger) error {
+func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []analytic.Spec, log *slog.Logger, readyFile string) error {
 	sc := cfg.Serve
 	toks, err := tokens(sc.TokenFile)
 	if err != nil {
@@ -290,6 +292,11 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 		return fmt.Errorf("replay: %w", err)
 	}
 	log.Info("ready")
+	if readyFile != "" {
+		if err := os.WriteFile(readyFile, []byte(ln.Addr().String()+"\n"), 0o644); err != nil {
+			log.Error("writing --ready-file", "err", err)
+		}
+	}
 
 	select {
 	case <-ctx.Done():
