@@ -27,6 +27,10 @@ type Spec struct {
 type Options struct {
 	// EvidenceCap is the most evidence events one alert keeps.
 	EvidenceCap int
+	// Updates makes detectors also report open episodes as they cross the
+	// threshold and grow (serve), not only when they close (hunt). Updates
+	// keep the alert id, and the closing report is the same either way.
+	Updates bool
 }
 
 // List is an analyst-editable list parameter. In configuration it is either a

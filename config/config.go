@@ -39,6 +39,9 @@ type Config struct {
 	Enabled map[string]bool
 	// Serve holds the settings of `stagewatch serve`.
 	Serve Serve
+	// Updates is passed to analytics as analytic.Options.Updates: report
+	// open episodes as they grow. Serve sets it; files cannot.
+	Updates bool
 }
 
 // globals is the top level of the file apart from `analytics`, described as
@@ -67,7 +70,7 @@ func Default(specs []analytic.Spec) *Config {
 
 // Options returns the settings every analytic's New takes.
 func (c *Config) Options() analytic.Options {
-	return analytic.Options{EvidenceCap: c.EvidenceCap}
+	return analytic.Options{EvidenceCap: c.EvidenceCap, Updates: c.Updates}
 }
 
 // Error is one problem in a configuration file.

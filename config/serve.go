@@ -18,6 +18,7 @@ type Serve struct {
 	Queue          int           `yaml:"queue" doc:"batches waiting for the engine before intake answers 503"`
 	StateHorizon   time.Duration `yaml:"state_horizon" doc:"event time kept and replayed on start (0: longest window + episode gap + lateness)"`
 	ReadTimeout    time.Duration `yaml:"read_timeout" doc:"longest time to read one request, body included"`
+	Updates        bool          `yaml:"updates" doc:"raise an alert when an analytic's threshold is crossed and update it (same id) while it grows, not only when its episode closes"`
 	Stdout         bool          `yaml:"stdout" doc:"write alerts as NDJSON to standard output"`
 	Alerts         string        `yaml:"alerts" doc:"NDJSON alert file (the hunt --output ndjson format)"`
 	AlertsMaxSize  int64         `yaml:"alerts_max_size" doc:"rotate the alert file at this size in bytes (0: never)"`
@@ -38,5 +39,6 @@ func DefaultServe() Serve {
 		ReadTimeout:  time.Minute,
 		AlertsKeep:   5,
 		WebhookTries: 8,
+		Updates:      true,
 	}
 }

@@ -68,6 +68,7 @@ func newService(t testing.TB, dir string, sinks ...Sink) (*Service, *store.Store
 	}
 	specs := analytic.All()
 	cfg := config.Default(specs)
+	cfg.Updates = true
 	dets, err := cfg.Detectors(specs)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/sink"
+	"github.com/stagewatch/stagewatch/store"
 )
 
 // maxGroup is the most queued batches the loop commits in one store
@@ -81,10 +83,10 @@ func (s *Service) observe(evs []*stagewatch.Event) {
 		if ev.Time.After(s.newest) {
 			s.newest = ev.Time
 		}
-		s.unlogged = append(s.unlogged, s.eng.Observe(ev)...)
+		s.collect(s.eng.Observe(ev), time.Time{})
 	}
 	if len(s.unlogged) > 0 {
-		if err := s.Emit(context.Background(), s.unlogged); err == nil {
+		if err := s.logRecords(s.unlogged); err == nil {
 			s.unlogged = nil
 		}
 	}
@@ -149,28 +151,37 @@ func (s *Service) replay(ctx context.Context) error {
 		if ev.Time.After(s.newest) {
 			s.newest = ev.Time
 		}
-		for _, a := range s.eng.Observe(ev) {
-			if a.LastSeen.Before(guard) {
-				continue
-			}
-			s.unlogged = append(s.unlogged, a)
-		}
+		s.collect(s.eng.Observe(ev), guard)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	s.pruned = s.newest
-	if len(s.unlogged) > 0 {
-		if err := s.Emit(ctx, s.unlogged); err != nil {
-			return err
-		}
-		s.unlogged = nil
+	if err := s.logRecords(s.unlogged); err != nil {
+		return err
 	}
+	s.unlogged = nil
 	if s.m != nil {
 		s.m.replayEvents.Set(float64(n))
 		s.m.replaySeconds.Set(time.Since(start).Seconds())
 	}
 	s.log.Info("replayed the event log", "events", n, "from", from, "to", last, "elapsed", time.Since(start).String())
 	return nil
+}
+
+// collect queues the alerts the engine reported for the alert log, except
+// those that end before guard (see replay).
+func (s *Service) collect(alerts []stagewatch.Alert, guard time.Time) {
+	for i := range alerts {
+		if alerts[i].LastSeen.Before(guard) {
+			continue
+		}
+		b, err := sink.MarshalLine(alerts[i])
+		if err != nil {
+			s.log.Error("encoding an alert", "id", alerts[i].ID, "err", err)
+			continue
+		}
+		s.unlogged = append(s.unlogged, record{store.Alert{ID: alerts[i].ID, JSON: b}, alerts[i].Analytic, alerts[i].Severity.String()})
+	}
 }

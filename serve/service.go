@@ -82,7 +82,7 @@ type Service struct {
 	// Owned by the loop goroutine.
 	newest   time.Time
 	pruned   time.Time // newest at the last prune
-	unlogged []stagewatch.Alert
+	unlogged []record
 }
 
 // WindowCounter is implemented by detectors that can say cheaply how many
@@ -251,18 +251,46 @@ func (s *Service) sinksBehind() bool {
 // returns only when the alerts are durable; an alert whose id and content
 // are already logged is not logged again. It is safe for concurrent use.
 func (s *Service) Emit(ctx context.Context, alerts []stagewatch.Alert) error {
-	if len(alerts) == 0 {
-		return ctx.Err()
+	recs, err := records(alerts)
+	if err != nil {
+		return err
 	}
-	recs := make([]store.Alert, len(alerts))
+	if err := s.logRecords(recs); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// record is an alert ready for the log: its JSON is made when the detector
+// reports it, because an open episode's alert shares memory with the
+// episode, which later events change.
+type record struct {
+	store.Alert
+	analytic, severity string
+}
+
+func records(alerts []stagewatch.Alert) ([]record, error) {
+	recs := make([]record, len(alerts))
 	for i := range alerts {
 		b, err := sink.MarshalLine(alerts[i])
 		if err != nil {
-			return err
+			return nil, err
 		}
-		recs[i] = store.Alert{ID: alerts[i].ID, JSON: b}
+		recs[i] = record{store.Alert{ID: alerts[i].ID, JSON: b}, alerts[i].Analytic, alerts[i].Severity.String()}
 	}
-	logged, err := s.st.LogAlerts(recs)
+	return recs, nil
+}
+
+// logRecords appends recs to the alert log and wakes the sink workers.
+func (s *Service) logRecords(recs []record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	in := make([]store.Alert, len(recs))
+	for i := range recs {
+		in[i] = recs[i].Alert
+	}
+	logged, err := s.st.LogAlerts(in)
 	if err != nil {
 		s.storeFailed(err)
 		return fmt.Errorf("alert log: %w", err)
@@ -271,13 +299,13 @@ func (s *Service) Emit(ctx context.Context, alerts []stagewatch.Alert) error {
 		return nil
 	}
 	if s.m != nil {
-		byID := make(map[string]*stagewatch.Alert, len(alerts))
-		for i := range alerts {
-			byID[alerts[i].ID] = &alerts[i]
+		byJSON := make(map[string]*record, len(recs))
+		for i := range recs {
+			byJSON[string(recs[i].JSON)] = &recs[i]
 		}
 		for _, r := range logged {
-			if a := byID[r.ID]; a != nil {
-				s.m.alerts.WithLabelValues(a.Analytic, a.Severity.String()).Inc()
+			if rec := byJSON[string(r.JSON)]; rec != nil {
+				s.m.alerts.WithLabelValues(rec.analytic, rec.severity).Inc()
 			}
 		}
 	}

@@ -2,10 +2,15 @@ package serve
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagewatch/stagewatch"
 )
 
 func TestRestartReplaysWithoutRepeatingAlerts(t *testing.T) {
@@ -68,4 +73,55 @@ func TestAcceptAfterCloseAndBusy(t *testing.T) {
 	if err := s.Accept(context.Background(), "test", staging(1)); !errors.Is(err, ErrClosed) {
 		t.Errorf("Accept after Close = %v; want ErrClosed", err)
 	}
+}
+
+// TestOpenEpisodeUpdates checks that serve raises an alert when the
+// threshold is crossed and updates it, under the same id, while it grows.
+func TestOpenEpisodeUpdates(t *testing.T) {
+	dir := t.TempDir()
+	evs := staging(1)[:10] // ten files: the threshold
+	more := staging(1)[:5]
+	for i, ev := range more {
+		c := *ev
+		c.Time = c.Time.Add(10 * time.Minute)
+		c.File.SetPath(stagewatch.Linux, fmt.Sprintf("/tmp/.x/v%02d.sql", i))
+		more[i] = &c
+	}
+	s, st := newService(t, dir)
+	if err := s.Accept(context.Background(), "test", evs); err != nil {
+		t.Fatal(err)
+	}
+	// Event time must pass the lateness bound for the engine to release
+	// the events; an unrelated event 6 minutes later does it.
+	if err := s.Accept(context.Background(), "test", []*stagewatch.Event{later(evs[9], 6*time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return st.LastAlertSeq() == 1 })
+	if err := s.Accept(context.Background(), "test", append(more, later(more[4], 6*time.Minute))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return st.LastAlertSeq() == 2 })
+	stop(t, s, st)
+	st = openStore(t, dir)
+	defer st.Close()
+	recs, _ := st.AlertsAfter(0, 10)
+	var got []string
+	for _, r := range recs {
+		var a stagewatch.Alert
+		json.Unmarshal(r.JSON, &a)
+		got = append(got, fmt.Sprintf("%s files=%v", a.ID, a.Fields["files"]))
+	}
+	id := recs[0].ID
+	want := []string{id + " files=10", id + " files=15"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("alert log (-want +got):\n%s", diff)
+	}
+}
+
+// later returns an event of another host at ev's time plus d.
+func later(ev *stagewatch.Event, d time.Duration) *stagewatch.Event {
+	tick := &stagewatch.Event{Time: ev.Time.Add(d), Kind: stagewatch.ProcessStart}
+	tick.Host.Name, tick.Host.OS = "clock", stagewatch.Linux
+	tick.Proc.Image, tick.Proc.Name = "/bin/true", "true"
+	return tick
 }
