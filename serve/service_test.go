@@ -125,3 +125,46 @@ func later(ev *stagewatch.Event, d time.Duration) *stagewatch.Event {
 	tick.Proc.Image, tick.Proc.Name = "/bin/true", "true"
 	return tick
 }
+
+// TestRestartAfterPruning runs past the state horizon, so the event log is
+// pruned and the replay starts in the middle of the history, then checks
+// the alert log against a run without a restart.
+func TestRestartAfterPruning(t *testing.T) {
+	evs := staging(30) // 45 hours of bursts; the horizon is 25h05m
+	cut := len(evs) * 2 / 3
+	run := func(restart bool) ([]string, int) {
+		dir := t.TempDir()
+		s, st := newService(t, dir)
+		end := len(evs)
+		if restart {
+			end = cut
+		}
+		for i := 0; i < end; i += 10 {
+			if err := s.Accept(context.Background(), "test", evs[i:min(i+10, end)]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if restart {
+			stop(t, s, st)
+			s, st = newService(t, dir)
+			if err := s.Accept(context.Background(), "test", evs[cut:]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stop(t, s, st)
+		st = openStore(t, dir)
+		defer st.Close()
+		return logged(t, st), st.EventCount()
+	}
+	want, _ := run(false)
+	got, stored := run(true)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("alert log (-without restart +with):\n%s", diff)
+	}
+	if len(got) != 30 {
+		t.Errorf("%d alerts; want 30", len(got))
+	}
+	if stored >= len(evs) {
+		t.Errorf("%d events stored of %d: nothing was pruned", stored, len(evs))
+	}
+}
