@@ -207,6 +207,10 @@ func (s *Service) StoreError() error {
 	return nil
 }
 
+// OpenWindows returns the groups the detectors that implement
+// WindowCounter held after the last batch.
+func (s *Service) OpenWindows() int64 { return s.openWindows.Load() }
+
 // QueueDepth returns how many batches wait for the engine.
 func (s *Service) QueueDepth() int { return len(s.queue) }
 
