@@ -163,6 +163,13 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	switch enc := strings.ToLower(r.Header.Get("Content-Encoding")); enc {
+	case "", "identity", "gzip", "x-gzip":
+		// gzip is recognised by its magic bytes, with or without the header.
+	default:
+		reply(w, http.StatusUnsupportedMediaType, IngestResponse{Error: "unsupported Content-Encoding " + strconv.Quote(enc) + " (use gzip or none)"})
+		return
+	}
 	q := r.URL.Query()
 	skipBad := q.Get("skip_bad") == "true" || q.Get("skip_bad") == "1"
 	opts := h.o.Decode

@@ -71,6 +71,7 @@ func TestIngest(t *testing.T) {
 		{"gzip by magic", "secret", "", gz(good), nil, 202, IngestResponse{Accepted: 3, Format: "stagewatch"}},
 		{"gzip by header", "secret", "", gz(good), map[string]string{"Content-Encoding": "gzip"}, 202, IngestResponse{Accepted: 3, Format: "stagewatch"}},
 		{"forced format", "secret", "?format=stagewatch", good, nil, 202, IngestResponse{Accepted: 3, Format: "stagewatch"}},
+		{"brotli", "secret", "", good, map[string]string{"Content-Encoding": "br"}, 415, IngestResponse{Error: `unsupported Content-Encoding "br" (use gzip or none)`}},
 		{"no token", "", "", good, nil, 401, IngestResponse{Error: "missing or unknown bearer token"}},
 		{"wrong token", "nope", "", good, nil, 401, IngestResponse{Error: "missing or unknown bearer token"}},
 		{"unknown format name", "secret", "?format=nope", good, nil, 400, IngestResponse{}},
