@@ -131,6 +131,14 @@ func New(st *store.Store, o Options) (*Service, error) {
 // and one delivery worker per sink. It returns after the replay; Accept
 // works from then on.
 func (s *Service) Start(ctx context.Context) error {
+	// Cursors first: a sink new to this store starts at the end of the
+	// alert log as it was before the replay.
+	last := s.st.LastAlertSeq()
+	for _, k := range s.opts.Sinks {
+		if _, err := s.st.InitCursor(k.Name(), last); err != nil {
+			return fmt.Errorf("sink %s: %w", k.Name(), err)
+		}
+	}
 	if err := s.replay(ctx); err != nil {
 		return err
 	}

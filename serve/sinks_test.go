@@ -170,3 +170,18 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestNewSinkStartsAtTheEndOfTheLog(t *testing.T) {
+	dir := t.TempDir()
+	s, st := newService(t, dir)
+	if err := s.Accept(context.Background(), "test", staging(2)); err != nil {
+		t.Fatal(err)
+	}
+	stop(t, s, st)
+	var out bytes.Buffer
+	s, st = newService(t, dir, NewWriterSink("stdout", &out))
+	stop(t, s, st)
+	if out.Len() != 0 {
+		t.Errorf("a sink added later received the history:\n%s", out.String())
+	}
+}

@@ -169,6 +169,23 @@ func (s *Store) Cursor(name string) (uint64, error) {
 	return binary.BigEndian.Uint64(b), nil
 }
 
+// InitCursor returns the cursor of sink name, first setting it to seq if
+// the sink has none: a sink added to an existing store starts at the end of
+// the alert log instead of receiving its whole history.
+func (s *Store) InitCursor(name string, seq uint64) (uint64, error) {
+	var cur uint64
+	err := s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCursors)
+		if v := b.Get([]byte(name)); len(v) == 8 {
+			cur = binary.BigEndian.Uint64(v)
+			return nil
+		}
+		cur = seq
+		return b.Put([]byte(name), u64(seq))
+	})
+	return cur, err
+}
+
 // SetCursor records that sink name has delivered every alert log record up
 // to and including seq.
 func (s *Store) SetCursor(name string, seq uint64) error {

@@ -141,6 +141,12 @@ func TestCursorsAndMeta(t *testing.T) {
 	if c, _ := s.Cursor("file"); c != 0 {
 		t.Errorf("Cursor of a new sink = %d; want 0", c)
 	}
+	if c, err := s.InitCursor("webhook", 99); err != nil || c != 7 {
+		t.Errorf("InitCursor of a known sink = %d, %v; want 7", c, err)
+	}
+	if c, err := s.InitCursor("new", 99); err != nil || c != 99 {
+		t.Errorf("InitCursor of a new sink = %d, %v; want 99", c, err)
+	}
 	if m, _ := s.Meta("version"); string(m) != "1" {
 		t.Errorf("Meta = %q", m)
 	}

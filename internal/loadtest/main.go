@@ -24,6 +24,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/stagewatch/stagewatch"
@@ -82,7 +83,7 @@ func run(keys, files, clients, batch int, updates bool) error {
 		wg   sync.WaitGroup
 		fail error
 	)
-	begin := time.Now()
+	begin, cpu0 := time.Now(), cpuTime()
 	for range clients {
 		wg.Go(func() {
 			for {
@@ -120,7 +121,7 @@ func run(keys, files, clients, batch int, updates bool) error {
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(begin)
+	elapsed, ingestCPU := time.Since(begin), cpuTime()-cpu0
 	srv.Close()
 	if fail != nil {
 		return fail
@@ -139,6 +140,8 @@ func run(keys, files, clients, batch int, updates bool) error {
 	size := st.Size()
 	fmt.Printf("ingest: %d events in %d requests of %d, %d clients: %.0f events/s, %.1f MB/s of NDJSON\n",
 		total, len(bodies), batch, clients, float64(total)/elapsed.Seconds(), float64(bodySize(bodies))/elapsed.Seconds()/1e6)
+	fmt.Printf("ingest CPU: %v user+sys, %.0f events per CPU-second (decode, store, detection, HTTP client and server)\n",
+		ingestCPU.Round(time.Millisecond), float64(total)/ingestCPU.Seconds())
 	fmt.Printf("latency: p50 %v p99 %v max %v\n", pct(lats, 50), pct(lats, 99), lats[len(lats)-1])
 	fmt.Printf("memory: heap in use %.0f MB with %d open windows; store %.0f MB\n",
 		float64(ms.HeapInuse)/1e6, svc.OpenWindows(), float64(size)/1e6)
@@ -147,13 +150,14 @@ func run(keys, files, clients, batch int, updates bool) error {
 		return err
 	}
 
-	t := time.Now()
+	t, cpu1 := time.Now(), cpuTime()
 	svc2, st2, err := start(dir, updates)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("restart: replayed %d events in %v (%.0f events/s)\n", total, time.Since(t).Round(time.Millisecond),
-		float64(total)/time.Since(t).Seconds())
+	rt, rcpu := time.Since(t), cpuTime()-cpu1
+	fmt.Printf("restart: replayed %d events in %v (%.0f events/s); %v CPU (%.0f events per CPU-second)\n", total,
+		rt.Round(time.Millisecond), float64(total)/rt.Seconds(), rcpu.Round(time.Millisecond), float64(total)/rcpu.Seconds())
 	svc2.Close(ctx)
 	return st2.Close()
 }
@@ -223,4 +227,14 @@ func pct(s []time.Duration, p int) time.Duration {
 		return 0
 	}
 	return s[min(len(s)-1, len(s)*p/100)].Round(time.Microsecond)
+}
+
+// cpuTime returns the user and system CPU time the process has used, so the
+// numbers mean something on a machine other jobs are loading too.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
