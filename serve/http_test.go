@@ -209,3 +209,31 @@ func TestSlowClientIsCutOff(t *testing.T) {
 		t.Errorf("%d events stored from a stalled request", n)
 	}
 }
+
+// TestFullQueueAnswers503 fills the queue of a service whose engine loop is
+// not running, so the queue cannot drain.
+func TestFullQueueAnswers503(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	s, err := New(st, Options{Queue: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ready.Store(true) // the loop is deliberately not started
+	go s.Accept(t.Context(), "test", staging(1)[:1])
+	waitFor(t, func() bool { return s.QueueDepth() == 1 })
+	srv := httptest.NewServer(NewHandler(s, HTTPOptions{}))
+	defer srv.Close()
+	code, resp, hdr := post(t, srv.URL, "", "", ndjson(t, staging(1)[:1]), nil)
+	if code != 503 || hdr.Get("Retry-After") != "1" {
+		t.Errorf("status %d, Retry-After %q; want 503 and 1 (%+v)", code, hdr.Get("Retry-After"), resp)
+	}
+	r, err := http.Get(srv.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != 503 {
+		t.Errorf("readyz %d with a full queue; want 503", r.StatusCode)
+	}
+}
