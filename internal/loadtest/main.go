@@ -42,6 +42,7 @@ func main() {
 	batch := flag.Int("batch", 1000, "events per request")
 	updates := flag.Bool("updates", true, "report open episodes as they grow (serve's default)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the ingest to `file`")
+	memprofile := flag.String("memprofile", "", "write a heap profile, taken with every window open, to `file`")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -52,14 +53,14 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*keys, *files, *clients, *batch, *updates); err != nil {
+	if err := run(*keys, *files, *clients, *batch, *updates, *memprofile); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(keys, files, clients, batch int, updates bool) error {
+func run(keys, files, clients, batch int, updates bool, memprofile string) error {
 	dir, err := os.MkdirTemp("", "stagewatch-load")
 	if err != nil {
 		return err
@@ -122,6 +123,8 @@ func run(keys, files, clients, batch int, updates bool) error {
 	}
 	wg.Wait()
 	elapsed, ingestCPU := time.Since(begin), cpuTime()-cpu0
+	requests, bodyBytes := len(bodies), bodySize(bodies)
+	bodies = nil // the harness's own data must not count in the heap
 	srv.Close()
 	if fail != nil {
 		return fail
@@ -134,12 +137,20 @@ func run(keys, files, clients, batch int, updates bool) error {
 	// The service is stopped but its engine, with every window, is still
 	// reachable through svc: measure the heap now.
 	runtime.GC()
+	if memprofile != "" {
+		f, err := os.Create(memprofile)
+		if err != nil {
+			return err
+		}
+		pprof.WriteHeapProfile(f)
+		f.Close()
+	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	slices.Sort(lats)
 	size := st.Size()
 	fmt.Printf("ingest: %d events in %d requests of %d, %d clients: %.0f events/s, %.1f MB/s of NDJSON\n",
-		total, len(bodies), batch, clients, float64(total)/elapsed.Seconds(), float64(bodySize(bodies))/elapsed.Seconds()/1e6)
+		total, requests, batch, clients, float64(total)/elapsed.Seconds(), float64(bodyBytes)/elapsed.Seconds()/1e6)
 	fmt.Printf("ingest CPU: %v user+sys, %.0f events per CPU-second (decode, store, detection, HTTP client and server)\n",
 		ingestCPU.Round(time.Millisecond), float64(total)/ingestCPU.Seconds())
 	fmt.Printf("latency: p50 %v p99 %v max %v\n", pct(lats, 50), pct(lats, 99), lats[len(lats)-1])
