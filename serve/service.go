@@ -68,6 +68,7 @@ type Service struct {
 	queue chan *job
 
 	closing  atomic.Bool
+	started  atomic.Bool // the loop and sink workers run
 	ready    atomic.Bool // replay finished
 	storeErr atomic.Pointer[error]
 
@@ -149,6 +150,7 @@ func (s *Service) Start(ctx context.Context) error {
 		s.wake = append(s.wake, wake)
 		s.sinkWG.Go(func() { s.deliver(sctx, k, wake) })
 	}
+	s.started.Store(true)
 	go s.loop()
 	s.ready.Store(true)
 	return nil
@@ -227,7 +229,7 @@ func (s *Service) QueueDepth() int { return len(s.queue) }
 // them. It does not close the store or flush the engine: open windows are
 // rebuilt from the event log on the next start.
 func (s *Service) Close(ctx context.Context) error {
-	if s.closing.Swap(true) {
+	if s.closing.Swap(true) || !s.started.Load() {
 		return nil
 	}
 	close(s.stopLoop)
