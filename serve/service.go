@@ -9,6 +9,12 @@
 // by replaying the stored events within the state horizon through a fresh
 // engine; the alert log drops re-reports it has already logged, so a restart
 // neither repeats nor loses an alert (see docs/architecture.md).
+//
+// Other intake paths (the Kafka consumer) use the same Service: either
+// AcceptWithOffsets, which stores the consumed offsets in the transaction
+// of the events they cover (resume from Store.Offset after a restart), or,
+// with engines of their own, Emit, which returns once alerts are durable
+// in the alert log so offsets can be committed after it.
 package serve
 
 import (
