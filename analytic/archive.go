@@ -109,7 +109,7 @@ func NewArchiveInStaging(p ArchiveInStagingParams, opts Options) (*ArchiveInStag
 	d := &ArchiveInStagingDetector{p: p, staging: set, archives: arch, sup: sup}
 	d.sens = sens
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[archiveKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap, Updates: opts.Updates},
+	d.win = window.New[archiveKey](opts.episodes(window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap}),
 		func(acc *archiveAcc, m archiveMatch) {
 			if acc.first == nil {
 				acc.first, acc.tier, acc.entry = m.ev, m.tier, m.entry

@@ -95,7 +95,7 @@ func NewReconOutputStaging(p ReconOutputStagingParams, opts Options) (*ReconOutp
 	}
 	d := &ReconOutputStagingDetector{p: p, staging: set, discovery: NewDiscovery(p.Commands), sup: sup}
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[reconKey](window.Config{Width: p.Window, Threshold: p.MinOutputs, Gap: p.EpisodeGap, Updates: opts.Updates},
+	d.win = window.New[reconKey](opts.episodes(window.Config{Width: p.Window, Threshold: p.MinOutputs, Gap: p.EpisodeGap}),
 		func(acc *reconAcc, m reconMatch) {
 			if acc.first == nil || m.tier < acc.tier {
 				acc.tier, acc.entry = m.tier, m.entry

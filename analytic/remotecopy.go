@@ -126,7 +126,7 @@ func NewRemoteToLocalCopy(p RemoteToLocalCopyParams, opts Options) (*RemoteToLoc
 		}
 	}
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[remoteCopyKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap, Updates: opts.Updates},
+	d.win = window.New[remoteCopyKey](opts.episodes(window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap}),
 		func(acc *remoteCopyAcc, m remoteCopyMatch) {
 			if acc.first == nil {
 				acc.first, acc.dest, acc.tier, acc.entry = m.ev, originalCase(m.ev.Proc.CommandLine, m.dest), m.tier, m.entry

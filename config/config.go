@@ -40,8 +40,10 @@ type Config struct {
 	// Serve holds the settings of `stagewatch serve`.
 	Serve Serve
 	// Updates is passed to analytics as analytic.Options.Updates: report
-	// open episodes as they grow. Serve sets it; files cannot.
-	Updates bool
+	// open episodes as they grow, at most every UpdateEvery of event time.
+	// Serve sets them from its own settings.
+	Updates     bool
+	UpdateEvery time.Duration
 }
 
 // globals is the top level of the file apart from `analytics`, described as
@@ -70,7 +72,7 @@ func Default(specs []analytic.Spec) *Config {
 
 // Options returns the settings every analytic's New takes.
 func (c *Config) Options() analytic.Options {
-	return analytic.Options{EvidenceCap: c.EvidenceCap, Updates: c.Updates}
+	return analytic.Options{EvidenceCap: c.EvidenceCap, Updates: c.Updates, UpdateEvery: c.UpdateEvery}
 }
 
 // Error is one problem in a configuration file.

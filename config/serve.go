@@ -19,6 +19,7 @@ type Serve struct {
 	StateHorizon   time.Duration `yaml:"state_horizon" doc:"event time kept and replayed on start (0: longest window + episode gap + lateness)"`
 	ReadTimeout    time.Duration `yaml:"read_timeout" doc:"longest time to read one request, body included"`
 	Updates        bool          `yaml:"updates" doc:"raise an alert when an analytic's threshold is crossed and update it (same id) while it grows, not only when its episode closes"`
+	UpdateEvery    time.Duration `yaml:"update_every" doc:"event time between two updates of one open alert (0: whenever it changes)"`
 	Stdout         bool          `yaml:"stdout" doc:"write alerts as NDJSON to standard output"`
 	Alerts         string        `yaml:"alerts" doc:"NDJSON alert file (the hunt --output ndjson format)"`
 	AlertsMaxSize  int64         `yaml:"alerts_max_size" doc:"rotate the alert file at this size in bytes (0: never)"`
@@ -40,5 +41,6 @@ func DefaultServe() Serve {
 		AlertsKeep:   5,
 		WebhookTries: 8,
 		Updates:      true,
+		UpdateEvery:  5 * time.Minute,
 	}
 }

@@ -34,6 +34,10 @@ type Config struct {
 	// can raise an alert when the threshold is crossed and update it while
 	// it grows. Closed episodes are reported as without it.
 	Updates bool
+	// UpdateEvery spaces the reports of one open episode after its first:
+	// a changed episode is reported again only once event time has moved
+	// UpdateEvery past its previous report (0: at every Advance).
+	UpdateEvery time.Duration
 }
 
 // Episode is one group's run of matches from the threshold crossing to its
@@ -75,7 +79,8 @@ type group[K comparable, E any, A any] struct {
 	sched   time.Time // deadline of the group's valid heap entry
 	pending []pending[E]
 	open    bool
-	dirty   bool // listed in Episodes.dirty
+	dirty   bool      // listed in Episodes.dirty
+	told    time.Time // when the open episode was last reported, under Updates
 	ep      Episode[K, A]
 	ids     map[uint64]struct{}
 }
@@ -247,20 +252,36 @@ func (w *Episodes[K, E, A]) Advance(t time.Time) []Episode[K, A] {
 		}
 		w.reschedule(e.key, g)
 	}
-	for _, k := range w.dirty {
-		if g := w.groups[k]; g != nil && g.dirty {
-			g.dirty = false
-			if g.open {
-				ep := g.ep
-				ep.Open = true
-				w.out = append(w.out, ep)
-			}
-		}
-	}
-	clear(w.dirty)
-	w.dirty = w.dirty[:0]
+	w.reportOpen(t)
 	slices.SortStableFunc(w.out, func(a, b Episode[K, A]) int { return a.Start.Compare(b.Start) })
 	return w.out
+}
+
+// reportOpen adds the changed open episodes to w.out, flagged Open, except
+// those reported less than UpdateEvery before t, which stay listed.
+func (w *Episodes[K, E, A]) reportOpen(t time.Time) {
+	keep := 0
+	for _, k := range w.dirty {
+		g := w.groups[k]
+		if g == nil || !g.dirty {
+			continue
+		}
+		if !g.open {
+			g.dirty = false
+			continue
+		}
+		if !g.told.IsZero() && t.Sub(g.told) < w.cfg.UpdateEvery {
+			w.dirty[keep] = k
+			keep++
+			continue
+		}
+		g.dirty, g.told = false, t
+		ep := g.ep
+		ep.Open = true
+		w.out = append(w.out, ep)
+	}
+	clear(w.dirty[keep:])
+	w.dirty = w.dirty[:keep]
 }
 
 // Flush closes every open episode and forgets all pending matches, as at

@@ -66,3 +66,27 @@ func TestUpdatesDoNotChangeClosedEpisodes(t *testing.T) {
 		t.Errorf("closed episodes (-without +with updates):\n%s", diff)
 	}
 }
+
+func TestUpdateEverySpacesReports(t *testing.T) {
+	cfg := Config{Width: 60 * time.Minute, Threshold: 1, Gap: 30 * time.Minute, Updates: true, UpdateEvery: 10 * time.Minute}
+	w := New[string, int, int](cfg, func(acc *int, v int) { *acc += v })
+	var out []string
+	for m := range 25 {
+		w.Add("a", uint64(m), at(m), 1)
+		for _, e := range w.Advance(at(m)) {
+			out = append(out, fmt.Sprintf("%d: matches=%d open=%v", m, e.Matches, e.Open))
+		}
+	}
+	for _, e := range w.Advance(at(100)) {
+		out = append(out, fmt.Sprintf("100: matches=%d open=%v", e.Matches, e.Open))
+	}
+	want := []string{
+		"0: matches=1 open=true", // the threshold crossing, at once
+		"10: matches=11 open=true",
+		"20: matches=21 open=true",
+		"100: matches=25 open=false",
+	}
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("reports (-want +got):\n%s", diff)
+	}
+}

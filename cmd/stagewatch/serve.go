@@ -86,7 +86,8 @@ func serveSettings() []serveSetting {
 		{"state-horizon", func(s *config.Serve) any { return &s.StateHorizon }},
 		{"read-timeout", func(s *config.Serve) any { return &s.ReadTimeout }},
 		{"updates", func(s *config.Serve) any { return &s.Updates }},
-		{"stdout", func(s *config.Serve) any { return &s.Stdout }},
+		{"update-every", func(s *config.Serve) any { return &s.UpdateEvery }},
+	{"stdout", func(s *config.Serve) any { return &s.Stdout }},
 		{"alerts", func(s *config.Serve) any { return &s.Alerts }},
 		{"alerts-max-size", func(s *config.Serve) any { return &s.AlertsMaxSize }},
 		{"alerts-keep", func(s *config.Serve) any { return &s.AlertsKeep }},
@@ -148,6 +149,7 @@ func newServeCmd(env *cliEnv) *cobra.Command {
 	f.DurationVar(&flags.StateHorizon, "state-horizon", 0, "event time kept and replayed on start (default: longest window + episode gap + lateness)")
 	f.DurationVar(&flags.ReadTimeout, "read-timeout", flags.ReadTimeout, "longest time to read one request, body included")
 	f.BoolVar(&flags.Updates, "updates", flags.Updates, "raise alerts when a threshold is crossed and update them while they grow (--updates=false: only when episodes close)")
+	f.DurationVar(&flags.UpdateEvery, "update-every", flags.UpdateEvery, "event time between two updates of one open alert (0: whenever it changes)")
 	f.BoolVar(&flags.Stdout, "stdout", false, "write alerts as NDJSON to standard output")
 	f.StringVar(&flags.Alerts, "alerts", "", "append alerts to `file` as NDJSON (the hunt --output ndjson format)")
 	f.Int64Var(&flags.AlertsMaxSize, "alerts-max-size", 0, "rotate the alert file at this many `bytes` (0: never)")
@@ -226,7 +228,7 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 	if (sc.TLSCert == "") != (sc.TLSKey == "") {
 		return errors.New("--tls-cert and --tls-key go together")
 	}
-	cfg.Updates = sc.Updates
+	cfg.Updates, cfg.UpdateEvery = sc.Updates, sc.UpdateEvery
 	dets, err := cfg.Detectors(specs)
 	if err != nil {
 		return err
