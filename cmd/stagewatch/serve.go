@@ -87,7 +87,7 @@ func serveSettings() []serveSetting {
 		{"read-timeout", func(s *config.Serve) any { return &s.ReadTimeout }},
 		{"updates", func(s *config.Serve) any { return &s.Updates }},
 		{"update-every", func(s *config.Serve) any { return &s.UpdateEvery }},
-	{"stdout", func(s *config.Serve) any { return &s.Stdout }},
+		{"stdout", func(s *config.Serve) any { return &s.Stdout }},
 		{"alerts", func(s *config.Serve) any { return &s.Alerts }},
 		{"alerts-max-size", func(s *config.Serve) any { return &s.AlertsMaxSize }},
 		{"alerts-keep", func(s *config.Serve) any { return &s.AlertsKeep }},
