@@ -8,6 +8,7 @@ import "time"
 type Serve struct {
 	Listen         string        `yaml:"listen" doc:"address the HTTP API listens on"`
 	DataDir        string        `yaml:"data_dir" doc:"directory of the store (stagewatch.db): accepted events, alert log, sink cursors"`
+	MaxDBSize      int64         `yaml:"max_db_size" doc:"largest the store file may grow, in bytes (0: no limit); beyond it intake answers 503 until pruning frees space"`
 	TokenFile      string        `yaml:"token_file" doc:"file of bearer tokens, one per line (# comments allowed)"`
 	InsecureNoAuth bool          `yaml:"insecure_no_auth" doc:"allow running without tokens; only on a loopback listen address"`
 	TLSCert        string        `yaml:"tls_cert" doc:"TLS certificate file (PEM); with tls_key, serve HTTPS"`

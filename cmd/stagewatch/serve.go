@@ -75,6 +75,7 @@ func serveSettings() []serveSetting {
 	return []serveSetting{
 		{"listen", func(s *config.Serve) any { return &s.Listen }},
 		{"data-dir", func(s *config.Serve) any { return &s.DataDir }},
+		{"max-db-size", func(s *config.Serve) any { return &s.MaxDBSize }},
 		{"token-file", func(s *config.Serve) any { return &s.TokenFile }},
 		{"insecure-no-auth", func(s *config.Serve) any { return &s.InsecureNoAuth }},
 		{"tls-cert", func(s *config.Serve) any { return &s.TLSCert }},
@@ -138,6 +139,7 @@ func newServeCmd(env *cliEnv) *cobra.Command {
 	f.StringVar(&readyFile, "ready-file", "", "write the listen address to `file` once ready (for scripts, with --listen 127.0.0.1:0)")
 	f.StringVar(&flags.Listen, "listen", flags.Listen, "`address` to listen on (host:port; :0 picks a free port)")
 	f.StringVar(&flags.DataDir, "data-dir", flags.DataDir, "`directory` of the store: accepted events, alert log, sink cursors")
+	f.Int64Var(&flags.MaxDBSize, "max-db-size", 0, "largest the store file may grow, in `bytes` (0: no limit); beyond it intake answers 503")
 	f.StringVar(&flags.TokenFile, "token-file", "", "`file` of bearer tokens, one per line (# comments allowed)")
 	f.BoolVar(&flags.InsecureNoAuth, "insecure-no-auth", false, "run without tokens (only on a loopback address)")
 	f.StringVar(&flags.TLSCert, "tls-cert", "", "TLS certificate `file` (PEM); with --tls-key, serve HTTPS")
@@ -238,7 +240,7 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 	if horizon <= 0 {
 		horizon = serve.Horizon(cfg)
 	}
-	st, err := store.Open(sc.DataDir, store.Options{})
+	st, err := store.Open(sc.DataDir, store.Options{MaxSize: int(sc.MaxDBSize)})
 	if err != nil {
 		return err
 	}
@@ -294,6 +296,10 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 		"data_dir", sc.DataDir, "horizon", horizon.String(), "analytics", len(dets), "sinks", len(sinks))
 	if err := svc.Start(ctx); err != nil {
 		srv.Close()
+		if ctx.Err() != nil {
+			log.Info("stopped during the replay") // nothing was accepted yet
+			return nil
+		}
 		return fmt.Errorf("replay: %w", err)
 	}
 	log.Info("ready")
