@@ -105,8 +105,9 @@ func (s *Service) countWindows() {
 	s.openWindows.Store(int64(n))
 }
 
-// maybePrune deletes events older than the horizon once event time has
-// moved a tenth of the horizon since the last prune.
+// maybePrune deletes events older than the horizon, and delivered alerts
+// that ended before it, once event time has moved a tenth of the horizon
+// since the last prune.
 func (s *Service) maybePrune() {
 	h := s.opts.Horizon
 	if h <= 0 || s.newest.Sub(s.pruned) < h/10 {
@@ -120,6 +121,20 @@ func (s *Service) maybePrune() {
 	}
 	if n > 0 {
 		s.log.Debug("pruned the event log", "events", n, "before", s.newest.Add(-h))
+	}
+	// Alerts every sink has delivered and no replay can report again.
+	delivered := s.st.LastAlertSeq()
+	for _, k := range s.opts.Sinks {
+		c, err := s.st.Cursor(k.Name())
+		if err != nil {
+			return
+		}
+		delivered = min(delivered, c)
+	}
+	if n, err := s.st.PruneAlerts(delivered, s.newest.Add(-h)); err != nil {
+		s.log.Warn("pruning the alert log failed", "err", err)
+	} else if n > 0 {
+		s.log.Debug("pruned the alert log", "alerts", n)
 	}
 }
 

@@ -1,10 +1,12 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,15 +128,17 @@ func later(ev *stagewatch.Event, d time.Duration) *stagewatch.Event {
 	return tick
 }
 
-// TestRestartAfterPruning runs past the state horizon, so the event log is
-// pruned and the replay starts in the middle of the history, then checks
-// the alert log against a run without a restart.
+// TestRestartAfterPruning runs past the state horizon, so the event log and
+// the delivered alerts are pruned and the replay starts in the middle of the
+// history, then checks the alert log and what the sink received against a
+// run without a restart.
 func TestRestartAfterPruning(t *testing.T) {
 	evs := staging(30) // 45 hours of bursts; the horizon is 25h05m
 	cut := len(evs) * 2 / 3
-	run := func(restart bool) ([]string, int) {
+	run := func(restart bool) (log []string, delivered map[string]int, stored int) {
 		dir := t.TempDir()
-		s, st := newService(t, dir)
+		var out bytes.Buffer
+		s, st := newService(t, dir, NewWriterSink("out", &out))
 		end := len(evs)
 		if restart {
 			end = cut
@@ -146,25 +150,40 @@ func TestRestartAfterPruning(t *testing.T) {
 		}
 		if restart {
 			stop(t, s, st)
-			s, st = newService(t, dir)
+			s, st = newService(t, dir, NewWriterSink("out", &out))
 			if err := s.Accept(context.Background(), "test", evs[cut:]); err != nil {
 				t.Fatal(err)
 			}
 		}
 		stop(t, s, st)
+		delivered = map[string]int{}
+		for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+			var a stagewatch.Alert
+			if err := json.Unmarshal([]byte(l), &a); err != nil {
+				t.Fatal(err)
+			}
+			delivered[a.Host]++
+		}
 		st = openStore(t, dir)
 		defer st.Close()
-		return logged(t, st), st.EventCount()
+		return logged(t, st), delivered, st.EventCount()
 	}
-	want, _ := run(false)
-	got, stored := run(true)
-	if diff := cmp.Diff(want, got); diff != "" {
+	wantLog, wantOut, _ := run(false)
+	gotLog, gotOut, stored := run(true)
+	if diff := cmp.Diff(wantLog, gotLog); diff != "" {
 		t.Errorf("alert log (-without restart +with):\n%s", diff)
 	}
-	if len(got) != 30 {
-		t.Errorf("%d alerts; want 30", len(got))
+	if diff := cmp.Diff(wantOut, gotOut); diff != "" {
+		t.Errorf("alerts delivered per host (-without restart +with):\n%s", diff)
+	}
+	if len(gotOut) != 30 {
+		t.Errorf("alerts delivered for %d hosts; want 30", len(gotOut))
+	}
+	if len(gotLog) >= 30 {
+		t.Errorf("%d alerts in the log; delivered alerts older than the horizon should be pruned", len(gotLog))
 	}
 	if stored >= len(evs) {
 		t.Errorf("%d events stored of %d: nothing was pruned", stored, len(evs))
 	}
 }
+

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -111,4 +113,60 @@ func alertID(v []byte) string {
 		return ""
 	}
 	return string(rest[:end])
+}
+
+// PruneAlerts deletes the alert log records up to and including seq (those
+// every sink has delivered) whose last_seen is before cutoff (the state
+// horizon: no replay can report them again), with their index entries, and
+// returns how many it deleted.
+func (s *Store) PruneAlerts(seq uint64, cutoff time.Time) (int, error) {
+	type victim struct {
+		key  []byte
+		id   string
+		hash [32]byte
+	}
+	var victims []victim
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketAlerts).Cursor()
+		for k, v := c.First(); k != nil && binary.BigEndian.Uint64(k) <= seq && len(victims) < pruneChunk; k, v = c.Next() {
+			var a struct {
+				LastSeen time.Time `json:"last_seen"`
+			}
+			if json.Unmarshal(v, &a) != nil || !a.LastSeen.Before(cutoff) {
+				continue
+			}
+			victims = append(victims, victim{append([]byte(nil), k...), alertID(v), sha256.Sum256(v)})
+		}
+		return nil
+	})
+	if err != nil || len(victims) == 0 {
+		return 0, err
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		log, index, seen := tx.Bucket(bucketAlerts), tx.Bucket(bucketIndex), tx.Bucket(bucketSeen)
+		for _, v := range victims {
+			if err := log.Delete(v.key); err != nil {
+				return err
+			}
+			if v.id == "" {
+				continue
+			}
+			hk := append(append([]byte(v.id), 0), v.hash[:]...)
+			if bytes.Equal(seen.Get(hk), v.key) {
+				if err := seen.Delete(hk); err != nil {
+					return err
+				}
+			}
+			if cur := index.Get([]byte(v.id)); len(cur) >= 8 && bytes.Equal(cur[:8], v.key) {
+				if err := index.Delete([]byte(v.id)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(victims), nil
 }

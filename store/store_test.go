@@ -208,3 +208,34 @@ func BenchmarkAppendEvents(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "events/s")
 }
+
+func TestPruneAlerts(t *testing.T) {
+	s := open(t, t.TempDir(), Options{})
+	rec := func(id, last string) Alert {
+		return Alert{ID: id, JSON: []byte(fmt.Sprintf(`{"id":%q,"last_seen":%q}`, id, last))}
+	}
+	if _, err := s.LogAlerts([]Alert{rec("a", "2026-03-01T01:00:00Z"), rec("b", "2026-03-01T05:00:00Z"), rec("c", "2026-03-01T01:00:00Z")}); err != nil {
+		t.Fatal(err)
+	}
+	// c is not delivered yet (seq 3 > 2); b is too recent.
+	n, err := s.PruneAlerts(2, time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC))
+	if err != nil || n != 1 {
+		t.Fatalf("PruneAlerts = %d, %v; want 1", n, err)
+	}
+	recs, _ := s.AlertsAfter(0, 10)
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.ID)
+	}
+	if diff := cmp.Diff([]string{"b", "c"}, got); diff != "" {
+		t.Errorf("left (-want +got):\n%s", diff)
+	}
+	if _, ok, _ := s.LatestAlert("a"); ok {
+		t.Error("the index still has the pruned alert")
+	}
+	// Sequence numbers keep growing after a prune.
+	logged, _ := s.LogAlerts([]Alert{rec("d", "2026-03-01T06:00:00Z")})
+	if len(logged) != 1 || logged[0].Seq != 4 {
+		t.Errorf("logged %+v; want seq 4", logged)
+	}
+}
