@@ -186,4 +186,3 @@ func TestRestartAfterPruning(t *testing.T) {
 		t.Errorf("%d events stored of %d: nothing was pruned", stored, len(evs))
 	}
 }
-
