@@ -109,7 +109,7 @@ func NewArchiveInStaging(p ArchiveInStagingParams, opts Options) (*ArchiveInStag
 	d := &ArchiveInStagingDetector{p: p, staging: set, archives: arch, sup: sup}
 	d.sens = sens
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[archiveKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
+	d.win = window.New[archiveKey](opts.episodes(window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap}),
 		func(acc *archiveAcc, m archiveMatch) {
 			if acc.first == nil {
 				acc.first, acc.tier, acc.entry = m.ev, m.tier, m.entry
@@ -308,3 +308,6 @@ func (d *ArchiveInStagingDetector) alert(ep *window.Episode[archiveKey, archiveA
 	weighAlert(&a, acc.sens.findings(d.sens))
 	return a
 }
+
+// OpenWindows returns the groups the detector holds, for serve's metrics.
+func (d *ArchiveInStagingDetector) OpenWindows() int { return d.win.Len() }

@@ -104,7 +104,7 @@ func NewArchiveCommand(p ArchiveCommandParams, opts Options) (*ArchiveCommandDet
 	}
 	d := &ArchiveCommandDetector{p: p, staging: set, archivers: arch, sens: sens, sup: sup}
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[archiveCmdKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
+	d.win = window.New[archiveCmdKey](opts.episodes(window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap}),
 		func(acc *archiveCmdAcc, m archiveCmdMatch) {
 			if acc.first == nil {
 				acc.first, acc.output, acc.tier, acc.entry = m.ev, originalCase(m.ev.Proc.CommandLine, m.op.Output), m.tier, m.entry
@@ -314,3 +314,6 @@ func (d *ArchiveCommandDetector) alert(ep *window.Episode[archiveCmdKey, archive
 		},
 	}
 }
+
+// OpenWindows returns the groups the detector holds, for serve's metrics.
+func (d *ArchiveCommandDetector) OpenWindows() int { return d.win.Len() }

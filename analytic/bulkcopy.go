@@ -119,7 +119,7 @@ func NewBulkCopyCommand(p BulkCopyCommandParams, opts Options) (*BulkCopyCommand
 	d := &BulkCopyCommandDetector{p: p, staging: set, tools: tools, sup: sup}
 	d.sens = sens
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[copyKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
+	d.win = window.New[copyKey](opts.episodes(window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap}),
 		func(acc *copyAcc, m copyMatch) {
 			if acc.first == nil {
 				acc.first, acc.dest, acc.method, acc.tier, acc.entry = m.ev, m.shown, m.method, m.tier, m.entry
@@ -403,3 +403,6 @@ func (d *BulkCopyCommandDetector) alert(ep *window.Episode[copyKey, copyAcc]) st
 	weighAlert(&a, acc.sens.findings(d.sens))
 	return a
 }
+
+// OpenWindows returns the groups the detector holds, for serve's metrics.
+func (d *BulkCopyCommandDetector) OpenWindows() int { return d.win.Len() }

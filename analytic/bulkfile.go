@@ -105,7 +105,7 @@ func NewBulkFileStaging(p BulkFileStagingParams, opts Options) (*BulkFileStaging
 	d := &BulkFileStagingDetector{p: p, opts: opts, staging: set, sup: sup}
 	d.sens = sens
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[bulkKey](window.Config{Width: p.Window, Threshold: p.MinFiles, Gap: p.EpisodeGap},
+	d.win = window.New[bulkKey](opts.episodes(window.Config{Width: p.Window, Threshold: p.MinFiles, Gap: p.EpisodeGap}),
 		func(acc *fileAcc, m fileMatch) {
 			if acc.first == nil {
 				acc.first, acc.tier, acc.entry = m.ev, m.tier, m.entry
@@ -272,3 +272,6 @@ func firstN(s []string, n int) []string {
 	}
 	return s
 }
+
+// OpenWindows returns the groups the detector holds, for serve's metrics.
+func (d *BulkFileStagingDetector) OpenWindows() int { return d.win.Len() }

@@ -151,7 +151,7 @@ func NewCloudBucketStaging(p CloudBucketStagingParams, opts Options) (*CloudBuck
 		d.enabled[i] = true
 	}
 	limit := max(opts.EvidenceCap, 0)
-	d.win = window.New[bucketKey](window.Config{Width: p.TransferWindow, Threshold: 1, Gap: p.EpisodeGap},
+	d.win = window.New[bucketKey](opts.episodes(window.Config{Width: p.TransferWindow, Threshold: 1, Gap: p.EpisodeGap}),
 		func(acc *bucketAcc, m bucketMatch) { acc.add(m, limit) })
 	return d, nil
 }
@@ -314,3 +314,6 @@ func (d *CloudBucketStagingDetector) alerts(eps []window.Episode[bucketKey, buck
 	}
 	return sortAlerts(out)
 }
+
+// OpenWindows returns the groups the detector holds, for serve's metrics.
+func (d *CloudBucketStagingDetector) OpenWindows() int { return d.win.Len() }

@@ -116,7 +116,7 @@ func NewEsxiDatastoreStaging(p EsxiDatastoreStagingParams, opts Options) (*EsxiD
 		d.maint = append(d.maint, w)
 	}
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[string](window.Config{Width: p.SnapshotFrequency, Threshold: 1},
+	d.win = window.New[string](opts.episodes(window.Config{Width: p.SnapshotFrequency, Threshold: 1}),
 		func(acc *esxiAcc, m esxiMatch) {
 			if acc.first == nil {
 				acc.first = m.ev
@@ -321,3 +321,6 @@ func (d *EsxiDatastoreStagingDetector) alerts(eps []window.Episode[string, esxiA
 	}
 	return sortAlerts(out)
 }
+
+// OpenWindows returns the groups the detector holds, for serve's metrics.
+func (d *EsxiDatastoreStagingDetector) OpenWindows() int { return d.win.Len() }

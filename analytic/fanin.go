@@ -136,7 +136,7 @@ func NewFanInStaging(p FanInStagingParams, opts Options) (*FanInStagingDetector,
 	}
 	d := &FanInStagingDetector{p: p, staging: set, tools: tools, sens: sens, sup: sup, reads: make(map[procRef][]readDir)}
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[fanInKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
+	d.win = window.New[fanInKey](opts.episodes(window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap}),
 		func(acc *fanInAcc, m fanInMatch) {
 			if acc.first == nil {
 				acc.first = m.ev
@@ -305,3 +305,6 @@ func (d *FanInStagingDetector) alerts(eps []window.Episode[fanInKey, fanInAcc]) 
 	}
 	return sortAlerts(out)
 }
+
+// OpenWindows returns the groups the detector holds, for serve's metrics.
+func (d *FanInStagingDetector) OpenWindows() int { return d.win.Len() }

@@ -116,7 +116,7 @@ func NewInboundShareStaging(p InboundShareStagingParams, opts Options) (*Inbound
 	}
 	d := &InboundShareStagingDetector{p: p, staging: set, sens: sens, peers: make(map[string]smbPeer), expected: lowerAll(p.ExpectedSources)}
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[inboundKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
+	d.win = window.New[inboundKey](opts.episodes(window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap}),
 		func(acc *inboundAcc, m inboundMatch) {
 			if acc.first == nil {
 				acc.first = m.ev
@@ -255,3 +255,6 @@ func (d *InboundShareStagingDetector) alerts(eps []window.Episode[inboundKey, in
 	}
 	return sortAlerts(out)
 }
+
+// OpenWindows returns the groups the detector holds, for serve's metrics.
+func (d *InboundShareStagingDetector) OpenWindows() int { return d.win.Len() }

@@ -156,7 +156,7 @@ func NewInboundTransferStaging(p InboundTransferStagingParams, opts Options) (*I
 		targets: lowerAll(p.MountTargets), indicators: lowerAll(p.CompressionIndicators),
 		transfers: make(map[string][]*transfer), peers: make(map[string][]sshPeer)}
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[transferKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
+	d.win = window.New[transferKey](opts.episodes(window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap}),
 		func(acc *transferAcc, m transferMatch) {
 			if acc.first == nil {
 				acc.first, acc.t = m.ev, m.t
@@ -363,3 +363,6 @@ func (d *InboundTransferStagingDetector) alerts(eps []window.Episode[transferKey
 	}
 	return sortAlerts(out)
 }
+
+// OpenWindows returns the groups the detector holds, for serve's metrics.
+func (d *InboundTransferStagingDetector) OpenWindows() int { return d.win.Len() }

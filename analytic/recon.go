@@ -95,7 +95,7 @@ func NewReconOutputStaging(p ReconOutputStagingParams, opts Options) (*ReconOutp
 	}
 	d := &ReconOutputStagingDetector{p: p, staging: set, discovery: NewDiscovery(p.Commands), sup: sup}
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[reconKey](window.Config{Width: p.Window, Threshold: p.MinOutputs, Gap: p.EpisodeGap},
+	d.win = window.New[reconKey](opts.episodes(window.Config{Width: p.Window, Threshold: p.MinOutputs, Gap: p.EpisodeGap}),
 		func(acc *reconAcc, m reconMatch) {
 			if acc.first == nil || m.tier < acc.tier {
 				acc.tier, acc.entry = m.tier, m.entry
@@ -246,3 +246,6 @@ func (d *ReconOutputStagingDetector) alert(ep *window.Episode[reconKey, reconAcc
 		},
 	}
 }
+
+// OpenWindows returns the groups the detector holds, for serve's metrics.
+func (d *ReconOutputStagingDetector) OpenWindows() int { return d.win.Len() }

@@ -126,7 +126,7 @@ func NewRemoteToLocalCopy(p RemoteToLocalCopyParams, opts Options) (*RemoteToLoc
 		}
 	}
 	cap := max(opts.EvidenceCap, 0)
-	d.win = window.New[remoteCopyKey](window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap},
+	d.win = window.New[remoteCopyKey](opts.episodes(window.Config{Width: p.Window, Threshold: 1, Gap: p.EpisodeGap}),
 		func(acc *remoteCopyAcc, m remoteCopyMatch) {
 			if acc.first == nil {
 				acc.first, acc.dest, acc.tier, acc.entry = m.ev, originalCase(m.ev.Proc.CommandLine, m.dest), m.tier, m.entry
@@ -322,3 +322,6 @@ func (d *RemoteToLocalCopyDetector) Suppressions() []stagewatch.Suppression {
 func (d *RemoteToLocalCopyDetector) alerts(eps []window.Episode[remoteCopyKey, remoteCopyAcc]) []stagewatch.Alert {
 	return episodeAlerts(eps, d.alert)
 }
+
+// OpenWindows returns the groups the detector holds, for serve's metrics.
+func (d *RemoteToLocalCopyDetector) OpenWindows() int { return d.win.Len() }

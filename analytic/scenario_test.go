@@ -39,13 +39,22 @@ func TestScenarios(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := runScenario(file, ar)
+			got, err := runScenario(file, ar, Options{EvidenceCap: 3})
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, _ := runScenario(file, ar)
+			again, _ := runScenario(file, ar, Options{EvidenceCap: 3})
 			if diff := cmp.Diff(got, again); diff != "" {
 				t.Errorf("a second run differs (-first +second):\n%s", diff)
+			}
+			// serve's open-episode updates must end in hunt's alerts: the
+			// latest report of each id equals what hunt reports once.
+			streamed, err := runScenario(file, ar, Options{EvidenceCap: 3, Updates: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(got, streamed); diff != "" {
+				t.Errorf("with updates, the final alerts differ (-hunt +updates):\n%s", diff)
 			}
 			if *update {
 				setSection(ar, "want", got)
@@ -80,7 +89,7 @@ func setSection(ar *txtar.Archive, name, data string) {
 	ar.Files = append(ar.Files, txtar.File{Name: name, Data: []byte(data)})
 }
 
-func runScenario(file string, ar *txtar.Archive) (string, error) {
+func runScenario(file string, ar *txtar.Archive, opts Options) (string, error) {
 	var id string
 	for line := range strings.Lines(string(ar.Comment)) {
 		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "analytic:"); ok {
@@ -100,7 +109,7 @@ func runScenario(file string, ar *txtar.Archive) (string, error) {
 			return "", fmt.Errorf("params.yaml: %w", err)
 		}
 	}
-	det, err := spec.New(params, Options{EvidenceCap: 3})
+	det, err := spec.New(params, opts)
 	if err != nil {
 		return "", err
 	}
@@ -116,7 +125,7 @@ func runScenario(file string, ar *txtar.Archive) (string, error) {
 		}
 	}
 	alerts = append(alerts, det.Flush()...)
-	out := renderAlerts(alerts)
+	out := renderAlerts(latestPerID(alerts))
 	if s, ok := det.(stagewatch.Suppressor); ok {
 		var parts []string
 		for _, sup := range s.Suppressions() {
@@ -186,4 +195,20 @@ func renderAlerts(alerts []stagewatch.Alert) string {
 		fmt.Fprintf(&b, "  fields: %s\n", strings.Join(parts, " "))
 	}
 	return b.String()
+}
+
+// latestPerID keeps the last report of each alert id, in the order of each
+// id's first report, as the engine does for hunt.
+func latestPerID(alerts []stagewatch.Alert) []stagewatch.Alert {
+	var out []stagewatch.Alert
+	at := make(map[string]int)
+	for _, a := range alerts {
+		if i, ok := at[a.ID]; ok && a.ID != "" {
+			out[i] = a
+			continue
+		}
+		at[a.ID] = len(out)
+		out = append(out, a)
+	}
+	return out
 }

@@ -3,7 +3,10 @@
 package analytic
 
 import (
+	"time"
+
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/window"
 )
 
 // Spec describes one analytic: its identity, its ATT&CK mapping, its
@@ -27,6 +30,19 @@ type Spec struct {
 type Options struct {
 	// EvidenceCap is the most evidence events one alert keeps.
 	EvidenceCap int
+	// Updates makes detectors also report open episodes as they cross the
+	// threshold and grow (serve), not only when they close (hunt). Updates
+	// keep the alert id, and the closing report is the same either way.
+	Updates bool
+	// UpdateEvery spaces the updates of one open episode in event time (0:
+	// whenever it changes); the threshold crossing is reported at once.
+	UpdateEvery time.Duration
+}
+
+// episodes applies the options to an analytic's window configuration.
+func (o Options) episodes(c window.Config) window.Config {
+	c.Updates, c.UpdateEvery = o.Updates, o.UpdateEvery
+	return c
 }
 
 // List is an analyst-editable list parameter. In configuration it is either a

@@ -37,6 +37,13 @@ type Config struct {
 	Analytics map[string]any
 	// Enabled says which analytics run. Every analytic has an entry.
 	Enabled map[string]bool
+	// Serve holds the settings of `stagewatch serve`.
+	Serve Serve
+	// Updates is passed to analytics as analytic.Options.Updates: report
+	// open episodes as they grow, at most every UpdateEvery of event time.
+	// Serve sets them from its own settings.
+	Updates     bool
+	UpdateEvery time.Duration
 }
 
 // globals is the top level of the file apart from `analytics`, described as
@@ -54,6 +61,7 @@ func Default(specs []analytic.Spec) *Config {
 		EvidenceCap: 20,
 		Analytics:   make(map[string]any, len(specs)),
 		Enabled:     make(map[string]bool, len(specs)),
+		Serve:       DefaultServe(),
 	}
 	for _, s := range specs {
 		c.Analytics[s.ID] = s.Defaults()
@@ -64,7 +72,7 @@ func Default(specs []analytic.Spec) *Config {
 
 // Options returns the settings every analytic's New takes.
 func (c *Config) Options() analytic.Options {
-	return analytic.Options{EvidenceCap: c.EvidenceCap}
+	return analytic.Options{EvidenceCap: c.EvidenceCap, Updates: c.Updates, UpdateEvery: c.UpdateEvery}
 }
 
 // Error is one problem in a configuration file.
@@ -125,6 +133,7 @@ func Parse(name string, data []byte, specs []analytic.Spec) (*Config, error) {
 		g := globals{Lateness: c.Lateness, EvidenceCap: c.EvidenceCap}
 		d.structure(root, reflect.ValueOf(&g).Elem(), "", map[string]func(*yaml.Node){
 			"analytics": func(n *yaml.Node) { d.analytics(n, c, specs, analyticLines) },
+			"serve":     func(n *yaml.Node) { d.structure(n, reflect.ValueOf(&c.Serve).Elem(), "serve", nil) },
 		})
 		c.Lateness, c.EvidenceCap = g.Lateness, g.EvidenceCap
 	}

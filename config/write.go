@@ -46,6 +46,12 @@ func WriteDefaults(w io.Writer, specs []analytic.Spec) error {
 		}
 		appendKey(all, s.ID, "", body).HeadComment = analyticHeader(s)
 	}
+	sv := mapping()
+	if err := appendFields(sv, reflect.ValueOf(c.Serve), "serve", true); err != nil {
+		return err
+	}
+	appendKey(root, "serve", "", sv).HeadComment = "Settings of `stagewatch serve`; each is also a flag and a STAGEWATCH_* variable\n" +
+		"(flags override variables, which override this file). See docs/operations.md."
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)

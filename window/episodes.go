@@ -29,6 +29,15 @@ type Config struct {
 	Threshold int           // distinct ids within Width that open an episode; at least 1
 	Gap       time.Duration // quiet time that closes an episode; 0 disables
 	Span      time.Duration // longest an episode stays open from its start; 0 means Width
+	// Updates makes Advance also return, flagged Open, the open episodes
+	// that opened or took a match since the previous Advance, so a service
+	// can raise an alert when the threshold is crossed and update it while
+	// it grows. Closed episodes are reported as without it.
+	Updates bool
+	// UpdateEvery spaces the reports of one open episode after its first:
+	// a changed episode is reported again only once event time has moved
+	// UpdateEvery past its previous report (0: at every Advance).
+	UpdateEvery time.Duration
 }
 
 // Episode is one group's run of matches from the threshold crossing to its
@@ -40,6 +49,10 @@ type Episode[K comparable, A any] struct {
 	Matches  int       // matches folded in, repeats of an id included
 	Distinct int       // distinct ids folded in
 	Acc      A         // the caller's accumulator
+	// Open is set on the episodes Advance reports under Config.Updates
+	// before they close; the caller must not keep Acc's references, which
+	// later matches change.
+	Open bool
 }
 
 // Episodes tracks groups keyed by K. Items of type E are folded into an
@@ -52,6 +65,7 @@ type Episodes[K comparable, E any, A any] struct {
 	dl     deadlines[K]
 	gen    uint64
 	out    []Episode[K, A]
+	dirty  []K // open groups changed since the last Advance, under Updates
 }
 
 type pending[E any] struct {
@@ -65,6 +79,8 @@ type group[K comparable, E any, A any] struct {
 	sched   time.Time // deadline of the group's valid heap entry
 	pending []pending[E]
 	open    bool
+	dirty   bool      // listed in Episodes.dirty
+	told    time.Time // when the open episode was last reported, under Updates
 	ep      Episode[K, A]
 	ids     map[uint64]struct{}
 }
@@ -146,6 +162,10 @@ func (w *Episodes[K, E, A]) openEpisode(key K, g *group[K, E, A]) {
 }
 
 func (w *Episodes[K, E, A]) foldInto(g *group[K, E, A], id uint64, t time.Time, item E) {
+	if w.cfg.Updates && !g.dirty {
+		g.dirty = true
+		w.dirty = append(w.dirty, g.ep.Key)
+	}
 	g.ep.Matches++
 	if _, ok := g.ids[id]; !ok {
 		g.ids[id] = struct{}{}
@@ -232,8 +252,36 @@ func (w *Episodes[K, E, A]) Advance(t time.Time) []Episode[K, A] {
 		}
 		w.reschedule(e.key, g)
 	}
+	w.reportOpen(t)
 	slices.SortStableFunc(w.out, func(a, b Episode[K, A]) int { return a.Start.Compare(b.Start) })
 	return w.out
+}
+
+// reportOpen adds the changed open episodes to w.out, flagged Open, except
+// those reported less than UpdateEvery before t, which stay listed.
+func (w *Episodes[K, E, A]) reportOpen(t time.Time) {
+	keep := 0
+	for _, k := range w.dirty {
+		g := w.groups[k]
+		if g == nil || !g.dirty {
+			continue
+		}
+		if !g.open {
+			g.dirty = false
+			continue
+		}
+		if !g.told.IsZero() && t.Sub(g.told) < w.cfg.UpdateEvery {
+			w.dirty[keep] = k
+			keep++
+			continue
+		}
+		g.dirty, g.told = false, t
+		ep := g.ep
+		ep.Open = true
+		w.out = append(w.out, ep)
+	}
+	clear(w.dirty[keep:])
+	w.dirty = w.dirty[:keep]
 }
 
 // Flush closes every open episode and forgets all pending matches, as at
@@ -248,6 +296,8 @@ func (w *Episodes[K, E, A]) Flush() []Episode[K, A] {
 		delete(w.groups, k)
 	}
 	w.dl = deadlines[K]{}
+	clear(w.dirty)
+	w.dirty = w.dirty[:0]
 	slices.SortStableFunc(w.out, func(a, b Episode[K, A]) int {
 		return cmp.Or(a.Start.Compare(b.Start), a.Last.Compare(b.Last))
 	})

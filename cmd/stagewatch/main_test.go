@@ -6,10 +6,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -28,6 +31,26 @@ func TestMain(m *testing.M) {
 		"binary-file": func() {
 			data := []byte{0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0x80}
 			if err := os.WriteFile(os.Args[1], data, 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		},
+		// wait-file FILE waits up to 30s for FILE to exist (serve's
+		// --ready-file).
+		"wait-file": func() {
+			for range 3000 {
+				if _, err := os.Stat(os.Args[1]); err == nil {
+					os.Exit(0)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			fmt.Fprintln(os.Stderr, "timed out waiting for", os.Args[1])
+			os.Exit(1)
+		},
+		// http-post ADDR-FILE TOKEN PATH FILE posts FILE to the server whose
+		// address is in ADDR-FILE and prints the status code and body.
+		"http-post": func() {
+			if err := httpPost(os.Args[1], os.Args[2], os.Args[3], os.Args[4]); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
@@ -148,4 +171,30 @@ func TestRunInProcess(t *testing.T) {
 	if got := out.String(); len(got) < len("stagewatch ") || got[:len("stagewatch ")] != "stagewatch " {
 		t.Errorf("version printed %q", got)
 	}
+}
+
+func httpPost(addrFile, token, path, file string) error {
+	addr, err := os.ReadFile(addrFile)
+	if err != nil {
+		return err
+	}
+	body, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequest(http.MethodPost, "http://"+strings.TrimSpace(string(addr))+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	if token != "-" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	fmt.Printf("%d %s", resp.StatusCode, b)
+	return err
 }

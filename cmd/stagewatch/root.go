@@ -17,6 +17,7 @@ Start here:
   stagewatch hunt exports/                 hunt over exported logs (files, folders, globs, -)
   stagewatch analytics                     list the analytics and their ATT&CK ids
   stagewatch analytics --defaults > sw.yml write a complete, commented config to tune
+  stagewatch serve --token-file tokens     run as a service: HTTP ingest, alerts to sinks
 
 Inputs are recognised by content (Defender for Endpoint NDJSON, API/Graph
 responses, Event Hub records, portal and Sentinel CSV; .gz opened transparently).`
@@ -40,6 +41,7 @@ func newRootCmd(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 		newAnalyticsCmd(env),
 		newNormalizeCmd(env),
 		newDemoCmd(env),
+		newServeCmd(env),
 		newVersionCmd(),
 	)
 	return root
