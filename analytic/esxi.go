@@ -67,6 +67,7 @@ type esxiAcc struct {
 	vms       []string
 	shares    []string
 	stores    []string
+	guests    []string // files pulled out of guests by guest operations
 	mounts    []string // distinct NFS shares (or datastores) added
 	commands  []string
 	users     []string
@@ -135,6 +136,9 @@ func NewEsxiDatastoreStaging(p EsxiDatastoreStagingParams, opts Options) (*EsxiD
 			}
 			if a.store != "" {
 				acc.stores = addSorted(acc.stores, a.store, 8)
+			}
+			if a.guest != "" {
+				acc.guests = addSorted(acc.guests, a.guest, 8)
 			}
 			if a.cat == catMount {
 				acc.mounts = addSorted(acc.mounts, cmpOr(a.share, a.store, a.detail), 16)
@@ -251,7 +255,7 @@ func (d *EsxiDatastoreStagingDetector) Observe(ev *stagewatch.Event) []stagewatc
 		if ev.Action != "Initiate File Transfer From Guest" {
 			return nil
 		}
-		acts = []esxiAct{{cat: catTransfer, store: ev.File.Path, detail: ev.Action + " " + ev.File.Path}}
+		acts = []esxiAct{{cat: catTransfer, guest: ev.File.Path, detail: ev.Action + " " + ev.File.Path}}
 	}
 	var out []stagewatch.Alert
 	for _, a := range acts {

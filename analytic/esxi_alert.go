@@ -79,6 +79,7 @@ func (d *EsxiDatastoreStagingDetector) alert(ep *window.Episode[string, esxiAcc]
 		"transfers":         transfers,
 		"vms":               nonNil(acc.vms),
 		"datastores":        nonNil(acc.stores),
+		"guest_files":       nonNil(acc.guests),
 		"commands":          nonNil(acc.commands),
 		"users":             nonNil(acc.users),
 		"events":            ep.Matches,

@@ -11,6 +11,7 @@ type esxiAct struct {
 	vm     string // snapshot: VM id, name or .vmx path
 	share  string // mount: NFS server:share, else the datastore
 	store  string // mount, clone or transfer target: /vmfs/volumes/<name> or the path
+	guest  string // guest operation: the file pulled out of the guest (a guest path)
 }
 
 // esxiCat is the kind of staging action.
