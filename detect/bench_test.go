@@ -105,3 +105,28 @@ func BenchmarkRun(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEngineStream measures stream mode with a detector that reports
+// on every event: one alert id per host and minute, 50 hosts, events 100ms
+// apart, so a run crosses many hours of event time and the id horizon
+// (one hour here) keeps the engine's id memory flat. The ids metric is the
+// number of alert ids remembered at the end.
+func BenchmarkEngineStream(b *testing.B) {
+	const ring = 1 << 12
+	evs := make([]*stagewatch.Event, ring)
+	for i := range evs {
+		evs[i] = fileEvent(fmt.Sprintf("host%d", i%50), 0, fmt.Sprintf("/tmp/f%d", i))
+	}
+	e := mustEngine(b, []Named{{"count", newCountDetector()}}, Options{Stream: true, Lateness: time.Second, IDHorizon: time.Hour})
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		ev := evs[n%ring]
+		ev.Time = at(time.Duration(n) * 100 * time.Millisecond)
+		e.Observe(ev)
+		n++
+	}
+	b.ReportMetric(float64(len(e.seen)), "ids")
+	e.Close()
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+}

@@ -38,7 +38,20 @@ type Options struct {
 	// included (serve). Otherwise (hunt) alerts are held, one per id with its
 	// latest content, and Close returns them sorted.
 	Stream bool
+	// IDHorizon bounds the memory of a stream-mode engine: to count distinct
+	// alerts (Stats.Alerts) it remembers every alert id with the event time
+	// of its last report, and forgets ids whose last report is more than
+	// IDHorizon behind the watermark. An id reported again after that is
+	// counted once more; the alerts returned do not change, and callers that
+	// store alerts dedup by id anyway. Zero means DefaultIDHorizon. Hunt mode
+	// ignores it: it must hold every alert until Close.
+	IDHorizon time.Duration
 }
+
+// DefaultIDHorizon is the IDHorizon of an engine that does not set one: far
+// longer than any analytic's window, so only ids of long-closed episodes
+// are forgotten.
+const DefaultIDHorizon = 48 * time.Hour
 
 // Stats counts what an Engine saw.
 type Stats struct {
@@ -85,9 +98,12 @@ type Engine struct {
 	// Hunt mode: every alert by id, latest content.
 	held []stagewatch.Alert
 	byID map[string]int
-	// Stream mode: the alerts of the current call, and the ids seen so far.
-	out  []stagewatch.Alert
-	seen map[string]struct{}
+	// Stream mode: the alerts of the current call, and the ids reported
+	// within the horizon with the event time of their last report; the map
+	// is swept when the watermark passes nextSweep.
+	out       []stagewatch.Alert
+	seen      map[string]time.Time
+	nextSweep time.Time
 
 	stats Stats
 }
@@ -104,12 +120,18 @@ func New(dets []Named, opts Options) (*Engine, error) {
 	if opts.Step == 0 {
 		opts.Step = time.Second
 	}
+	if opts.IDHorizon < 0 {
+		return nil, fmt.Errorf("alert id horizon %v is negative", opts.IDHorizon)
+	}
+	if opts.IDHorizon == 0 {
+		opts.IDHorizon = DefaultIDHorizon
+	}
 	e := &Engine{
 		opts:    opts,
 		dets:    slices.Clone(dets),
 		pending: newReorderBuffer(),
 		byID:    make(map[string]int),
-		seen:    make(map[string]struct{}),
+		seen:    make(map[string]time.Time),
 	}
 	ids := make(map[string]bool, len(dets))
 	var errs []error
@@ -171,6 +193,7 @@ func (e *Engine) Observe(ev *stagewatch.Event) []stagewatch.Alert {
 	// Every event before the watermark has been delivered, so detectors may
 	// expire windows up to it even if no released event crossed the step.
 	e.advance(e.watermark)
+	e.sweep()
 	return e.take()
 }
 
@@ -272,9 +295,9 @@ func (e *Engine) collect(i int, alerts []stagewatch.Alert) {
 func (e *Engine) collectStream(a stagewatch.Alert) {
 	if a.ID != "" {
 		if _, ok := e.seen[a.ID]; !ok {
-			e.seen[a.ID] = struct{}{}
 			e.stats.Alerts++
 		}
+		e.seen[a.ID] = e.newest
 		for j := range e.out {
 			if e.out[j].ID == a.ID {
 				e.out[j] = a
@@ -285,6 +308,23 @@ func (e *Engine) collectStream(a stagewatch.Alert) {
 		e.stats.Alerts++
 	}
 	e.out = append(e.out, a)
+}
+
+// sweep forgets the stream-mode ids whose last report is more than the
+// horizon behind the watermark. It runs once per eighth of the horizon of
+// event time, so the map holds at most the ids reported within
+// 9/8 of the horizon plus the lateness, and costs nothing per event.
+func (e *Engine) sweep() {
+	if !e.opts.Stream || e.watermark.Before(e.nextSweep) {
+		return
+	}
+	cutoff := e.watermark.Add(-e.opts.IDHorizon)
+	for id, last := range e.seen {
+		if last.Before(cutoff) {
+			delete(e.seen, id)
+		}
+	}
+	e.nextSweep = e.watermark.Add(e.opts.IDHorizon / 8)
 }
 
 // take hands the stream-mode alerts of the current call to the caller.

@@ -29,6 +29,12 @@ A bad record (truncated JSON, a line over the size limit, an unparseable
 timestamp) is reported with its file and line and skipped; the rest of the
 input is still read. --strict stops at the first bad record or input instead.
 
+Some inputs name no host: eslogger output and raw ESXi log files. Their
+events would all share one empty host, so files from two Macs would be
+counted together. Hunt them with --host NAME (every input), --host NAME=PATH
+(the inputs under PATH; repeat it for several hostless files), or one host
+per run; the summary says how many events had no host name.
+
 Exit status: 0 when the run completed (whether or not it found anything),
 1 on a usage or fatal error, 2 when --strict stopped at bad input.`
 
@@ -36,6 +42,7 @@ const huntExample = `  stagewatch hunt ./exports/
   stagewatch hunt --output ndjson -o alerts.ndjson 'ah/*.json.gz'
   stagewatch hunt --timezone Europe/Berlin sentinel-export.csv
   stagewatch hunt --year 2025 /var/log/remote/esx01.log
+  stagewatch hunt --host mbp-alice=alice.jsonl --host mbp-bob=bob.jsonl alice.jsonl bob.jsonl
   stagewatch hunt --config stagewatch.yml --only bulk-file-staging DeviceFileEvents.json
   zcat PT1H.json.gz | stagewatch hunt -`
 
@@ -58,6 +65,7 @@ func newHuntCmd(env *cliEnv) *cobra.Command {
 		},
 	}
 	addRunFlags(cmd, &opts)
+	addHostFlag(cmd, &opts)
 	return cmd
 }
 
@@ -77,6 +85,12 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f.IntVar(&opts.maxWarnings, "max-warnings", 20, "print at most `n` bad-input warnings (-1 for all); the summary counts every one")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "do not print the run summary")
 	f.StringSliceVar(&opts.only, "only", nil, "run only these analytic `ids` (comma separated), even if disabled in the config")
+}
+
+// addHostFlag declares --host, which hunt and normalize have and demo,
+// whose events all name their host, does not.
+func addHostFlag(cmd *cobra.Command, opts *runOptions) {
+	cmd.Flags().StringArrayVar(&opts.hosts, "host", nil, hostUsage)
 }
 
 func formatNames() string {

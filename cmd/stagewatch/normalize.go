@@ -45,11 +45,16 @@ func newNormalizeCmd(env *cliEnv) *cobra.Command {
 	f.BoolVar(&opts.strict, "strict", false, "stop with exit status 2 at the first bad record or unreadable input")
 	f.StringVarP(&opts.outFile, "out", "o", "", "write events to `file` instead of standard output")
 	f.IntVar(&opts.maxWarnings, "max-warnings", 20, "print at most `n` bad-input warnings (-1 for all)")
+	addHostFlag(cmd, &opts)
 	return cmd
 }
 
 func normalize(env *cliEnv, srcs []source, problems []error, opts runOptions) error {
 	decOpts, err := decodeOptions(opts)
+	if err != nil {
+		return err
+	}
+	hostOf, err := hostNames(opts.hosts, srcs)
 	if err != nil {
 		return err
 	}
@@ -68,7 +73,7 @@ func normalize(env *cliEnv, srcs []source, problems []error, opts runOptions) er
 			return strictStop(env, p)
 		}
 	}
-	for _, s := range srcs {
+	for i, s := range srcs {
 		if err := env.ctx.Err(); err != nil {
 			return err
 		}
@@ -85,7 +90,7 @@ func normalize(env *cliEnv, srcs []source, problems []error, opts runOptions) er
 			}
 			continue
 		}
-		err = normalizeOne(in, enc, sum, opts.strict)
+		err = normalizeOne(in, hostOf[i], enc, sum, opts.strict)
 		in.Close()
 		if err != nil {
 			return strictStop(env, err)
@@ -97,9 +102,9 @@ func normalize(env *cliEnv, srcs []source, problems []error, opts runOptions) er
 	return closeOut()
 }
 
-// normalizeOne writes every event of in; it returns an error only when
-// strict stops the run.
-func normalizeOne(in *decode.Input, enc *json.Encoder, sum *summary, strict bool) error {
+// normalizeOne writes every event of in, hostless ones given the host name
+// host when it is set; it returns an error only when strict stops the run.
+func normalizeOne(in *decode.Input, host string, enc *json.Encoder, sum *summary, strict bool) error {
 	for {
 		ev, err := in.Decode()
 		if err == io.EOF {
@@ -120,6 +125,7 @@ func normalizeOne(in *decode.Input, enc *json.Encoder, sum *summary, strict bool
 			}
 			return nil
 		}
+		fillHost(ev, host)
 		if err := enc.Encode(ev); err != nil {
 			return err
 		}

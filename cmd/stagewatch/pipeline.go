@@ -32,6 +32,7 @@ type runOptions struct {
 	maxWarnings int
 	quiet       bool
 	only        []string // analytic ids to run; empty = every enabled one
+	hosts       []string // --host values: NAME for every input, NAME=PATH per input
 }
 
 // source is one input to open: a path, or a reader with a display name.
@@ -68,6 +69,10 @@ func detection(ctx context.Context, env *cliEnv, srcs []source, problems []error
 	if err != nil {
 		return err
 	}
+	hostOf, err := hostNames(opts.hosts, srcs)
+	if err != nil {
+		return err
+	}
 
 	out, closeOut, err := openOutput(env, opts.outFile)
 	if err != nil {
@@ -98,13 +103,14 @@ func detection(ctx context.Context, env *cliEnv, srcs []source, problems []error
 	}
 	var inputs []detect.Input
 	var opened []*decode.Input
+	var filled []*hostSource
 	defer func() {
 		for _, in := range opened {
 			in.Close()
 		}
 	}()
 	var total int64
-	for _, s := range srcs {
+	for i, s := range srcs {
 		var in *decode.Input
 		if s.r != nil {
 			in, err = decode.Open(s.name, s.r, decOpts)
@@ -122,7 +128,11 @@ func detection(ctx context.Context, env *cliEnv, srcs []source, problems []error
 			continue
 		}
 		opened = append(opened, in)
-		inputs = append(inputs, detect.Input{Name: in.Name(), Source: in})
+		// Hosts are filled right after decoding, before detection sees
+		// the event; nothing changes events after that.
+		hs := &hostSource{in: in, name: hostOf[i]}
+		filled = append(filled, hs)
+		inputs = append(inputs, detect.Input{Name: in.Name(), Source: hs})
 	}
 
 	eng, err := detect.New(dets, detect.Options{Lateness: cfg.Lateness})
@@ -168,6 +178,9 @@ func detection(ctx context.Context, env *cliEnv, srcs []source, problems []error
 	}
 	for _, in := range opened {
 		sum.input(in.Stats())
+	}
+	for _, hs := range filled {
+		sum.hostless += hs.hostless.Load()
 	}
 	if !opts.quiet {
 		sum.print(res, time.Since(start))

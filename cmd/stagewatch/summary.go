@@ -29,6 +29,7 @@ type summary struct {
 	bytes         int64
 	severities    [stagewatch.SeverityCritical + 1]int
 	alerts        int
+	hostless      int64 // events with no host name that --host did not name
 }
 
 func newSummary(w io.Writer, maxWarnings int) *summary {
@@ -113,6 +114,9 @@ func (s *summary) print(res detect.Summary, elapsed time.Duration) {
 	}
 	if len(s.failedInputs) > 0 {
 		fmt.Fprintf(s.w, "  inputs cut short: %d: %s\n", len(s.failedInputs), strings.Join(s.failedInputs, "; "))
+	}
+	if s.hostless > 0 {
+		fmt.Fprintf(s.w, "  no host:     %s event(s) without a host name; use --host NAME, or one host per run\n", group(s.hostless))
 	}
 	if res.Engine.Late > 0 {
 		fmt.Fprintf(s.w, "  late:        %s event(s) arrived more than the lateness bound out of order (raise --lateness)\n", group(res.Engine.Late))
