@@ -253,7 +253,7 @@ func (d *ArchiveInStagingDetector) alert(ep *window.Episode[archiveKey, archiveA
 		ID:         stagewatch.AlertID("archive-in-staging", joinKey(ep.Key.host, ep.Key.domain, ep.Key.user, ep.Key.proc, ep.Key.dir), ep.Start),
 		Analytic:   "archive-in-staging",
 		Title:      "Archive created in a staging folder",
-		Attack:     attackAN0040,
+		Attack:     attackDET0014(ev.Host.OS),
 		Severity:   sev,
 		Confidence: conf,
 		Risk:       stagewatch.RiskScore(sev, conf),

@@ -278,7 +278,7 @@ func (d *ArchiveCommandDetector) alert(ep *window.Episode[archiveCmdKey, archive
 		ID:         stagewatch.AlertID("archive-command", joinKey(ep.Key.host, ep.Key.domain, ep.Key.user, ep.Key.target), ep.Start),
 		Analytic:   "archive-command",
 		Title:      "Archiver writing into a staging folder or protecting an archive",
-		Attack:     attackAN0040,
+		Attack:     attackDET0014(ev.Host.OS),
 		Severity:   sev,
 		Confidence: conf,
 		Risk:       stagewatch.RiskScore(sev, conf),

@@ -349,7 +349,7 @@ func (d *BulkCopyCommandDetector) alert(ep *window.Episode[copyKey, copyAcc]) st
 		ID:         stagewatch.AlertID("bulk-copy-command", joinKey(ep.Key.host, ep.Key.domain, ep.Key.user, ep.Key.dest), ep.Start),
 		Analytic:   "bulk-copy-command",
 		Title:      "Copy command into a staging folder",
-		Attack:     attackAN0040,
+		Attack:     attackDET0014(ev.Host.OS),
 		Severity:   sev,
 		Confidence: acc.conf,
 		Risk:       stagewatch.RiskScore(sev, acc.conf),

@@ -210,7 +210,7 @@ func (d *BulkFileStagingDetector) alert(ep *window.Episode[bulkKey, fileAcc]) st
 		ID:         stagewatch.AlertID("bulk-file-staging", joinKey(ep.Key.host, ep.Key.domain, ep.Key.user, ep.Key.proc, ep.Key.cmd, ep.Key.dir), ep.Start),
 		Analytic:   "bulk-file-staging",
 		Title:      "Bulk file writes into a staging folder",
-		Attack:     attackAN0040,
+		Attack:     attackDET0014(ev.Host.OS),
 		Severity:   sev,
 		Confidence: conf,
 		Risk:       stagewatch.RiskScore(sev, conf),

@@ -15,6 +15,23 @@ import (
 // attackAN0040 is the ATT&CK mapping of the seed rule's three branches.
 var attackAN0040 = stagewatch.Attack{Technique: "T1074.001", Tactic: "collection", Strategy: "DET0014", Analytic: "AN0040"}
 
+// attackDET0014 is the ATT&CK mapping of the local staging analytics for a
+// host's OS: DET0014 names one analytic per platform (AN0040 Windows,
+// AN0041 Linux, AN0042 macOS, AN0044 ESXi). An unknown OS keeps AN0040, the
+// seed rule's.
+func attackDET0014(os stagewatch.OS) stagewatch.Attack {
+	a := attackAN0040
+	switch os {
+	case stagewatch.Linux:
+		a.Analytic = "AN0041"
+	case stagewatch.MacOS:
+		a.Analytic = "AN0042"
+	case stagewatch.ESXi:
+		a.Analytic = "AN0044"
+	}
+	return a
+}
+
 // stagingLists are the parameters every staging analytic shares, built into
 // matchers by build.
 type stagingLists struct {

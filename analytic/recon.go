@@ -199,7 +199,7 @@ func (d *ReconOutputStagingDetector) alert(ep *window.Episode[reconKey, reconAcc
 		ID:         stagewatch.AlertID("recon-output-staging", joinKey(ep.Key.host, ep.Key.domain, ep.Key.user), ep.Start),
 		Analytic:   "recon-output-staging",
 		Title:      "Discovery output collected into staging folders",
-		Attack:     attackAN0040,
+		Attack:     attackDET0014(ev.Host.OS),
 		Severity:   sev,
 		Confidence: conf,
 		Risk:       stagewatch.RiskScore(sev, conf),
