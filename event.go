@@ -56,8 +56,16 @@ type User struct {
 	SID    string `json:"sid,omitempty"` // SID, UID or other stable identifier
 }
 
-// String returns DOMAIN\name, or name when there is no domain.
+// String returns DOMAIN\name, or name when there is no domain, or the
+// SID/uid when the telemetry names no account (raw audit logs, eslogger):
+// "uid 1000" reads better than an unknown user, and it tells users apart.
 func (u User) String() string {
+	if u.Name == "" && u.Domain == "" && u.SID != "" {
+		if isDigits(u.SID) {
+			return "uid " + u.SID
+		}
+		return u.SID
+	}
 	if u.Domain == "" {
 		return u.Name
 	}
@@ -183,4 +191,13 @@ func RoutingKey(ev *Event) string {
 		}
 	}
 	return "host:" + ev.Host.Key()
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
