@@ -72,7 +72,7 @@ type serveSetting struct {
 // serveSettings lists the settings that have a flag, an environment
 // variable and a config key.
 func serveSettings() []serveSetting {
-	return []serveSetting{
+	return append([]serveSetting{
 		{"listen", func(s *config.Serve) any { return &s.Listen }},
 		{"data-dir", func(s *config.Serve) any { return &s.DataDir }},
 		{"max-db-size", func(s *config.Serve) any { return &s.MaxDBSize }},
@@ -95,7 +95,7 @@ func serveSettings() []serveSetting {
 		{"webhook", func(s *config.Serve) any { return &s.Webhook }},
 		{"webhook-attempts", func(s *config.Serve) any { return &s.WebhookTries }},
 		{"dead-letter", func(s *config.Serve) any { return &s.DeadLetter }},
-	}
+	}, kafkaSettings()...)
 }
 
 func newServeCmd(env *cliEnv) *cobra.Command {
@@ -159,6 +159,7 @@ func newServeCmd(env *cliEnv) *cobra.Command {
 	f.StringVar(&flags.Webhook, "webhook", "", "`URL` receiving a JSON POST per alert (retried with backoff)")
 	f.IntVar(&flags.WebhookTries, "webhook-attempts", flags.WebhookTries, "attempts per alert before it goes to the dead-letter file")
 	f.StringVar(&flags.DeadLetter, "dead-letter", "", "dead-letter NDJSON `file` (default <data-dir>/dead-letter.ndjson)")
+	kafkaFlags(f, &flags)
 	return cmd
 }
 
@@ -240,6 +241,10 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 	if horizon <= 0 {
 		horizon = serve.Horizon(cfg)
 	}
+	kc, roles, err := kafkaConfig(sc, horizon, log, os.Getenv)
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(sc.DataDir, store.Options{MaxSize: int(sc.MaxDBSize)})
 	if err != nil {
 		return err
@@ -275,9 +280,21 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 	if err != nil {
 		return err
 	}
-	h := serve.NewHandler(svc, serve.HTTPOptions{
+	hopts := serve.HTTPOptions{
 		Tokens: toks, MaxBody: sc.MaxBody, Rate: sc.Rate, Burst: sc.Burst, Logger: log, Metrics: m,
-	})
+	}
+	var km *kafkaMode
+	if kc != nil {
+		if km, err = newKafkaMode(*kc, roles, cfg, specs, svc); err != nil {
+			return err
+		}
+		defer km.close()
+		hopts.Accept, hopts.Ready = km.accept, km.ready
+		stopLag := make(chan struct{})
+		defer exportKafka(m, km, stopLag).Wait()
+		defer close(stopLag)
+	}
+	h := serve.NewHandler(svc, hopts)
 	srv := serve.NewServer(sc.Listen, h, serve.ServerOptions{ReadTimeout: sc.ReadTimeout})
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	ln, err := net.Listen("tcp", sc.Listen)
@@ -302,6 +319,11 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 		}
 		return fmt.Errorf("replay: %w", err)
 	}
+	if km != nil {
+		km.start()
+		log.Info("kafka", "brokers", strings.Join(kc.Brokers, ","), "roles", strings.Join(roles, ","),
+			"group", kc.Group, "events_topic", kc.EventsTopic, "alerts_topic", kc.AlertsTopic, "raw_topics", strings.Join(kc.RawTopics, ","))
+	}
 	log.Info("ready")
 	if readyFile != "" {
 		if err := os.WriteFile(readyFile, []byte(ln.Addr().String()+"\n"), 0o644); err != nil {
@@ -319,6 +341,9 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("http shutdown", "err", err)
+	}
+	if km != nil {
+		km.stop() // consumers commit what is durable and leave their groups
 	}
 	gctx, gcancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer gcancel()
