@@ -17,12 +17,16 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/spf13/pflag"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/config"
 	"github.com/stagewatch/stagewatch/decode/native"
+	"github.com/stagewatch/stagewatch/kafka"
 )
 
 // kafkaScenario holds the raw records of the Kafka scenario (four hosts,
@@ -356,4 +360,82 @@ func (r *topicReader) byID() map[string][]string {
 		b.WriteByte('\n')
 	}
 	return alertsByID(r.t, b.String())
+}
+
+// TestKafkaSettingsPrecedence checks flag > environment > file for the
+// Kafka settings, and where the SASL password comes from.
+func TestKafkaSettingsPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "pw")
+	os.WriteFile(pwFile, []byte("from-file\n"), 0o600)
+	tests := []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		file  config.Serve // the file's settings
+		want  kafka.Config
+		roles []string
+	}{
+		{
+			name: "file",
+			file: config.Serve{KafkaBrokers: []string{"f:9092"}, KafkaGroup: "fg", KafkaRoles: []string{"detect"}, KafkaEventsTopic: "ev"},
+			want: kafka.Config{Brokers: []string{"f:9092"}, Group: "fg", EventsTopic: "ev"}, roles: []string{"detect"},
+		},
+		{
+			name:  "env over file",
+			env:   map[string]string{"STAGEWATCH_KAFKA_BROKERS": "e1:9092,e2:9092", "STAGEWATCH_KAFKA_ROLES": "intake", "STAGEWATCH_KAFKA_RAW_TOPICS": "mde,sysmon"},
+			file:  config.Serve{KafkaBrokers: []string{"f:9092"}, KafkaGroup: "fg", KafkaRoles: []string{"detect"}, KafkaEventsTopic: "ev"},
+			want:  kafka.Config{Brokers: []string{"e1:9092", "e2:9092"}, Group: "fg", EventsTopic: "ev", RawTopics: []string{"mde", "sysmon"}},
+			roles: []string{"intake"},
+		},
+		{
+			name: "flag over env; password from env",
+			args: []string{"--kafka-brokers", "a:1,b:2", "--kafka-roles", "detect,intake", "--kafka-raw-topics", "raw", "--kafka-sasl-mechanism", "plain", "--kafka-sasl-user", "$ConnectionString"},
+			env:  map[string]string{"STAGEWATCH_KAFKA_BROKERS": "e:9092", "STAGEWATCH_KAFKA_SASL_PASSWORD": "from-env"},
+			file: config.DefaultServe(),
+			want: kafka.Config{Brokers: []string{"a:1", "b:2"}, Group: "stagewatch", EventsTopic: "stagewatch.events", RawTopics: []string{"raw"},
+				SASL: kafka.SASL{Mechanism: "plain", User: "$ConnectionString", Password: "from-env"}},
+			roles: []string{"detect", "intake"},
+		},
+		{
+			name: "password file over env",
+			args: []string{"--kafka-brokers", "a:1", "--kafka-roles", "detect", "--kafka-sasl-mechanism", "SCRAM-SHA-512", "--kafka-sasl-user", "u", "--kafka-sasl-password-file", pwFile},
+			env:  map[string]string{"STAGEWATCH_KAFKA_SASL_PASSWORD": "from-env"},
+			file: config.DefaultServe(),
+			want: kafka.Config{Brokers: []string{"a:1"}, Group: "stagewatch", EventsTopic: "stagewatch.events",
+				SASL: kafka.SASL{Mechanism: "SCRAM-SHA-512", User: "u", Password: "from-file"}},
+			roles: []string{"detect"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+			flags := config.DefaultServe()
+			kafkaFlags(fs, &flags)
+			for _, s := range serveSettings() {
+				if fs.Lookup(s.flag) == nil {
+					fs.String(s.flag, "", "") // not under test
+				}
+			}
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			sc := tt.file
+			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			if err := resolveServe(fs, &flags, &sc, lookup); err != nil {
+				t.Fatal(err)
+			}
+			kc, roles, err := kafkaConfig(sc, time.Hour, nil, func(k string) string { return tt.env[k] })
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := kafka.Config{Brokers: kc.Brokers, Group: kc.Group, EventsTopic: kc.EventsTopic, RawTopics: kc.RawTopics, SASL: kc.SASL}
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreUnexported(kafka.Config{})); diff != "" {
+				t.Errorf("config (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.roles, roles); diff != "" {
+				t.Errorf("roles (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
