@@ -48,7 +48,14 @@ listen address is loopback.
 GET /healthz (process up), /readyz (replay done, store writable, queue not
 full) and /metrics (Prometheus). SIGTERM or SIGINT stops intake, drains the
 queue, lets the sinks catch up for a few seconds and closes the store.
-Logs are JSON lines on standard error. See docs/operations.md.`
+Logs are JSON lines on standard error. See docs/operations.md.
+
+With --kafka-brokers, serve runs over Kafka (or Event Hubs): the intake role
+decodes --kafka-raw-topics onto the events topic, the detect role runs the
+analytics per events partition into the alert log (and --kafka-alerts-topic),
+and HTTP ingest produces onto the events topic instead of detecting locally.
+/readyz waits for the consumers to join their groups. The SASL password comes
+from STAGEWATCH_KAFKA_SASL_PASSWORD or --kafka-sasl-password-file.`
 
 const serveExample = `  echo "$(openssl rand -hex 32)" > tokens; chmod 600 tokens
   stagewatch serve --listen :8080 --token-file tokens --data-dir /var/lib/stagewatch \
@@ -61,7 +68,18 @@ const serveExample = `  echo "$(openssl rand -hex 32)" > tokens; chmod 600 token
       -H 'Content-Type: application/x-ndjson' --data-binary @- 'http://127.0.0.1:8080/v1/events?skip_bad=true'
 
   # local trial without tokens (loopback only)
-  stagewatch serve --insecure-no-auth --stdout --data-dir ./sw-data`
+  stagewatch serve --insecure-no-auth --stdout --data-dir ./sw-data
+
+  # Kafka mode: decode raw topics, detect per events partition, alerts also onto a topic
+  stagewatch serve --token-file tokens --data-dir /var/lib/stagewatch --alerts alerts.ndjson \
+      --kafka-brokers k1:9092,k2:9092 --kafka-raw-topics mde-raw,sysmon-raw \
+      --kafka-alerts-topic stagewatch.alerts
+
+  # Azure Event Hubs (TLS, SASL PLAIN); detection only, intake runs elsewhere
+  export STAGEWATCH_KAFKA_SASL_PASSWORD='Endpoint=sb://contoso.servicebus.windows.net/;...'
+  stagewatch serve --token-file tokens --kafka-brokers contoso.servicebus.windows.net:9093 \
+      --kafka-tls --kafka-sasl-mechanism PLAIN --kafka-sasl-user '$ConnectionString' \
+      --kafka-roles detect`
 
 // serveSetting ties a flag to its field of config.Serve.
 type serveSetting struct {
