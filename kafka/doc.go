@@ -1,6 +1,6 @@
 // Package kafka scales `stagewatch serve` out over Kafka (or Azure Event
 // Hubs, which speaks the Kafka protocol). It is the only package that
-// imports franz-go. Three parts, each usable on its own:
+// imports franz-go. Its parts, each usable on its own:
 //
 //   - Intake consumes raw telemetry topics, decodes every record with
 //     decode.Open (any supported format, gzip, Event Hubs {"records":[...]}
@@ -16,6 +16,9 @@
 //     the offsets committed.
 //   - AlertProducer is an AlertSink that writes alerts onto the alerts topic,
 //     keyed by alert id, with acks from all in-sync replicas.
+//   - EventProducer writes already decoded events onto the events topic the
+//     way intake does; `stagewatch serve` uses it for HTTP ingest in Kafka
+//     mode, so that no instance detects on events outside its partitions.
 //
 // # Window state moves by replay
 //

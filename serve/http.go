@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -34,8 +35,16 @@ type HTTPOptions struct {
 	Decode decode.Options
 	// MaxBadReported is how many bad records a response lists; 0 means 20.
 	MaxBadReported int
-	Logger         *slog.Logger
-	Metrics        *Metrics
+	// Accept, when set, takes the events of accepted requests instead of
+	// the Service and returns once they are durable there (Kafka mode:
+	// produced onto the events topic and acknowledged). Its errors answer
+	// 503 as the Service's do.
+	Accept func(ctx context.Context, source string, evs []*stagewatch.Event) error
+	// Ready, when set, is one more check of /readyz (Kafka mode: the
+	// consumers have joined their groups).
+	Ready   func() error
+	Logger  *slog.Logger
+	Metrics *Metrics
 }
 
 // BadRecord is one record a request could not decode.
@@ -84,7 +93,11 @@ func NewHandler(s *Service, o HTTPOptions) http.Handler {
 		io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if err := s.Ready(); err != nil {
+		err := s.Ready()
+		if err == nil && o.Ready != nil {
+			err = o.Ready()
+		}
+		if err != nil {
 			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
@@ -194,7 +207,11 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(evs) > 0 {
-		if err := h.s.Accept(r.Context(), "http", evs); err != nil {
+		accept := h.s.Accept
+		if h.o.Accept != nil {
+			accept = h.o.Accept
+		}
+		if err := accept(r.Context(), "http", evs); err != nil {
 			h.refuse(w, resp, len(evs), err)
 			return
 		}

@@ -48,7 +48,14 @@ listen address is loopback.
 GET /healthz (process up), /readyz (replay done, store writable, queue not
 full) and /metrics (Prometheus). SIGTERM or SIGINT stops intake, drains the
 queue, lets the sinks catch up for a few seconds and closes the store.
-Logs are JSON lines on standard error. See docs/operations.md.`
+Logs are JSON lines on standard error. See docs/operations.md.
+
+With --kafka-brokers, serve runs over Kafka (or Event Hubs): the intake role
+decodes --kafka-raw-topics onto the events topic, the detect role runs the
+analytics per events partition into the alert log (and --kafka-alerts-topic),
+and HTTP ingest produces onto the events topic instead of detecting locally.
+/readyz waits for the consumers to join their groups. The SASL password comes
+from STAGEWATCH_KAFKA_SASL_PASSWORD or --kafka-sasl-password-file.`
 
 const serveExample = `  echo "$(openssl rand -hex 32)" > tokens; chmod 600 tokens
   stagewatch serve --listen :8080 --token-file tokens --data-dir /var/lib/stagewatch \
@@ -61,7 +68,18 @@ const serveExample = `  echo "$(openssl rand -hex 32)" > tokens; chmod 600 token
       -H 'Content-Type: application/x-ndjson' --data-binary @- 'http://127.0.0.1:8080/v1/events?skip_bad=true'
 
   # local trial without tokens (loopback only)
-  stagewatch serve --insecure-no-auth --stdout --data-dir ./sw-data`
+  stagewatch serve --insecure-no-auth --stdout --data-dir ./sw-data
+
+  # Kafka mode: decode raw topics, detect per events partition, alerts also onto a topic
+  stagewatch serve --token-file tokens --data-dir /var/lib/stagewatch --alerts alerts.ndjson \
+      --kafka-brokers k1:9092,k2:9092 --kafka-raw-topics mde-raw,sysmon-raw \
+      --kafka-alerts-topic stagewatch.alerts
+
+  # Azure Event Hubs (TLS, SASL PLAIN); detection only, intake runs elsewhere
+  export STAGEWATCH_KAFKA_SASL_PASSWORD='Endpoint=sb://contoso.servicebus.windows.net/;...'
+  stagewatch serve --token-file tokens --kafka-brokers contoso.servicebus.windows.net:9093 \
+      --kafka-tls --kafka-sasl-mechanism PLAIN --kafka-sasl-user '$ConnectionString' \
+      --kafka-roles detect`
 
 // serveSetting ties a flag to its field of config.Serve.
 type serveSetting struct {
@@ -72,7 +90,7 @@ type serveSetting struct {
 // serveSettings lists the settings that have a flag, an environment
 // variable and a config key.
 func serveSettings() []serveSetting {
-	return []serveSetting{
+	return append([]serveSetting{
 		{"listen", func(s *config.Serve) any { return &s.Listen }},
 		{"data-dir", func(s *config.Serve) any { return &s.DataDir }},
 		{"max-db-size", func(s *config.Serve) any { return &s.MaxDBSize }},
@@ -95,7 +113,7 @@ func serveSettings() []serveSetting {
 		{"webhook", func(s *config.Serve) any { return &s.Webhook }},
 		{"webhook-attempts", func(s *config.Serve) any { return &s.WebhookTries }},
 		{"dead-letter", func(s *config.Serve) any { return &s.DeadLetter }},
-	}
+	}, kafkaSettings()...)
 }
 
 func newServeCmd(env *cliEnv) *cobra.Command {
@@ -159,6 +177,7 @@ func newServeCmd(env *cliEnv) *cobra.Command {
 	f.StringVar(&flags.Webhook, "webhook", "", "`URL` receiving a JSON POST per alert (retried with backoff)")
 	f.IntVar(&flags.WebhookTries, "webhook-attempts", flags.WebhookTries, "attempts per alert before it goes to the dead-letter file")
 	f.StringVar(&flags.DeadLetter, "dead-letter", "", "dead-letter NDJSON `file` (default <data-dir>/dead-letter.ndjson)")
+	kafkaFlags(f, &flags)
 	return cmd
 }
 
@@ -240,6 +259,10 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 	if horizon <= 0 {
 		horizon = serve.Horizon(cfg)
 	}
+	kc, roles, err := kafkaConfig(sc, horizon, log, os.Getenv)
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(sc.DataDir, store.Options{MaxSize: int(sc.MaxDBSize)})
 	if err != nil {
 		return err
@@ -275,9 +298,21 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 	if err != nil {
 		return err
 	}
-	h := serve.NewHandler(svc, serve.HTTPOptions{
+	hopts := serve.HTTPOptions{
 		Tokens: toks, MaxBody: sc.MaxBody, Rate: sc.Rate, Burst: sc.Burst, Logger: log, Metrics: m,
-	})
+	}
+	var km *kafkaMode
+	if kc != nil {
+		if km, err = newKafkaMode(*kc, roles, cfg, specs, svc); err != nil {
+			return err
+		}
+		defer km.close()
+		hopts.Accept, hopts.Ready = km.accept, km.ready
+		stopLag := make(chan struct{})
+		defer exportKafka(m, km, stopLag).Wait()
+		defer close(stopLag)
+	}
+	h := serve.NewHandler(svc, hopts)
 	srv := serve.NewServer(sc.Listen, h, serve.ServerOptions{ReadTimeout: sc.ReadTimeout})
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	ln, err := net.Listen("tcp", sc.Listen)
@@ -302,6 +337,11 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 		}
 		return fmt.Errorf("replay: %w", err)
 	}
+	if km != nil {
+		km.start()
+		log.Info("kafka", "brokers", strings.Join(kc.Brokers, ","), "roles", strings.Join(roles, ","),
+			"group", kc.Group, "events_topic", kc.EventsTopic, "alerts_topic", kc.AlertsTopic, "raw_topics", strings.Join(kc.RawTopics, ","))
+	}
 	log.Info("ready")
 	if readyFile != "" {
 		if err := os.WriteFile(readyFile, []byte(ln.Addr().String()+"\n"), 0o644); err != nil {
@@ -319,6 +359,9 @@ func runServe(ctx context.Context, env *cliEnv, cfg *config.Config, specs []anal
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("http shutdown", "err", err)
+	}
+	if km != nil {
+		km.stop() // consumers commit what is durable and leave their groups
 	}
 	gctx, gcancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer gcancel()
