@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"github.com/stagewatch/stagewatch/internal/golden"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/stagewatch/stagewatch"
 	"github.com/stagewatch/stagewatch/decode/internal/decodetest"
 	"github.com/stagewatch/stagewatch/decode/winevent"
+	"github.com/stagewatch/stagewatch/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
