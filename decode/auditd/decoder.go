@@ -13,17 +13,16 @@
 package auditd
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/lines"
 )
 
 // DefaultMaxLine is the longest line accepted when Options.MaxLine is 0.
-const DefaultMaxLine = 16 << 20
+const DefaultMaxLine = lines.DefaultMax
 
 // Options configure a Decoder.
 type Options struct {
@@ -38,19 +37,17 @@ type Options struct {
 // concurrent use.
 type Decoder struct {
 	opts Options
-	br   *bufio.Reader
+	lr   *lines.Reader
 	s    *Stream
 	line int64
-	buf  []byte
 	eof  bool
 }
 
 // NewDecoder returns a Decoder reading r.
 func NewDecoder(r io.Reader, opts Options) *Decoder {
-	if opts.MaxLine <= 0 {
-		opts.MaxLine = DefaultMaxLine
-	}
-	return &Decoder{opts: opts, br: bufio.NewReaderSize(r, 64<<10), s: NewStream(Format, opts.File)}
+	lr := lines.New(r, opts.MaxLine)
+	opts.MaxLine = lr.Max()
+	return &Decoder{opts: opts, lr: lr, s: NewStream(Format, opts.File)}
 }
 
 // Ignored returns how many events were read but not returned (see
@@ -72,7 +69,7 @@ func (d *Decoder) Decode() (*stagewatch.Event, error) {
 		if d.eof {
 			return nil, io.EOF
 		}
-		line, tooLong, err := d.readLine()
+		line, tooLong, err := d.lr.Next()
 		switch {
 		case err == io.EOF:
 			d.eof = true
@@ -90,33 +87,6 @@ func (d *Decoder) Decode() (*stagewatch.Event, error) {
 			}
 		}
 		d.s.Add(string(line), d.line, 0, d.opts.Host)
-	}
-}
-
-// readLine returns the next line without its terminator. A line longer than
-// MaxLine is consumed and reported as tooLong.
-func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
-	d.buf = d.buf[:0]
-	for {
-		chunk, err := d.br.ReadSlice('\n')
-		if len(d.buf)+len(chunk) <= d.opts.MaxLine {
-			d.buf = append(d.buf, chunk...)
-		} else {
-			tooLong = true
-		}
-		switch {
-		case err == nil:
-			return bytes.TrimRight(d.buf, "\r\n"), tooLong, nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case err == io.EOF:
-			if len(d.buf) == 0 && !tooLong {
-				return nil, false, io.EOF
-			}
-			return d.buf, tooLong, nil
-		default:
-			return nil, false, err
-		}
 	}
 }
 

@@ -2,17 +2,12 @@ package auditd
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"flag"
 	"io"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/stagewatch/stagewatch"
-	"github.com/stagewatch/stagewatch/internal/golden"
+	"github.com/stagewatch/stagewatch/decode/internal/decodetest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
@@ -20,75 +15,26 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
 // samplesDir holds the real audit records of formats.md 3.
 var samplesDir = filepath.Join("..", "..", "..", "shared", "samples", "auditd")
 
-// decodeAll decodes r to the end and renders every event, decode error,
-// the ignored and failed counts and a fatal error as JSON lines.
+// decodeAll decodes r to the end and renders it with decodetest.Render.
 func decodeAll(t testing.TB, r io.Reader, opts Options) []byte {
 	t.Helper()
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
 	d := NewDecoder(r, opts)
-	for {
-		ev, err := d.Decode()
-		if err == io.EOF {
-			break
-		}
-		var de *stagewatch.DecodeError
-		switch {
-		case errors.As(err, &de):
-			enc.Encode(map[string]any{"error": de.Error(), "reason": de.Reason, "line": de.Origin.Line})
-			continue
-		case err != nil:
-			enc.Encode(map[string]string{"fatal": err.Error()})
-		default:
-			enc.Encode(ev)
-			continue
-		}
-		break
-	}
-	enc.Encode(map[string]int{"ignored": d.Ignored(), "failed": d.Failed()})
-	return out.Bytes()
+	return decodetest.Render(t, d, decodetest.Options{At: "line", Counts: func() map[string]int {
+		return map[string]int{"ignored": d.Ignored(), "failed": d.Failed()}
+	}})
+}
+
+// decodeFile decodes one input file for decodetest.Golden.
+func decodeFile(t *testing.T, name string, b []byte) []byte {
+	return decodeAll(t, bytes.NewReader(b), Options{File: name})
 }
 
 // TestGolden decodes every fixture in testdata.
 func TestGolden(t *testing.T) {
-	inputs, err := filepath.Glob("testdata/*.log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(inputs) == 0 {
-		t.Fatal("no fixtures")
-	}
-	for _, in := range inputs {
-		name := strings.TrimSuffix(filepath.Base(in), ".log")
-		t.Run(name, func(t *testing.T) {
-			f, err := os.Open(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			got := decodeAll(t, f, Options{File: filepath.Base(in)})
-			golden.Check(t, filepath.Join("testdata", name+".golden.jsonl"), got, *update)
-		})
-	}
+	decodetest.Golden(t, "testdata/*.log", *update, decodeFile)
 }
 
 // TestSamples decodes the real records in ../shared/samples/auditd.
 func TestSamples(t *testing.T) {
-	inputs, _ := filepath.Glob(filepath.Join(samplesDir, "*.log"))
-	if len(inputs) == 0 {
-		t.Skip("samples not present:", samplesDir)
-	}
-	for _, in := range inputs {
-		name := strings.TrimSuffix(filepath.Base(in), ".log")
-		t.Run(name, func(t *testing.T) {
-			f, err := os.Open(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			got := decodeAll(t, f, Options{File: filepath.Base(in)})
-			golden.Check(t, filepath.Join("testdata", "samples", name+".golden.jsonl"), got, *update)
-		})
-	}
+	decodetest.Samples(t, filepath.Join(samplesDir, "*.log"), filepath.Join("testdata", "samples"), *update, decodeFile)
 }

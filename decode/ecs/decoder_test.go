@@ -2,12 +2,9 @@ package ecs
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stagewatch/stagewatch"
-	"github.com/stagewatch/stagewatch/internal/golden"
+	"github.com/stagewatch/stagewatch/decode/internal/decodetest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
@@ -24,70 +21,30 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
 // repository.
 var shared = filepath.Join("..", "..", "..", "shared")
 
-// decodeAll reads r to the end and renders each event, or each error, as
-// one JSON line, followed by the ignored count.
+// decodeAll decodes r to the end and renders it with decodetest.Render.
 func decodeAll(t testing.TB, r io.Reader, name string) []byte {
 	t.Helper()
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
 	d := NewDecoder(r, Options{File: name})
-	for {
-		ev, err := d.Decode()
-		if err == io.EOF {
-			break
-		}
-		var de *stagewatch.DecodeError
-		switch {
-		case errors.As(err, &de):
-			enc.Encode(map[string]string{"error": de.Error(), "reason": de.Reason})
-		case err != nil:
-			t.Fatalf("fatal error: %v", err)
-		default:
-			enc.Encode(ev)
-		}
-	}
-	enc.Encode(map[string]int{"ignored": d.Ignored()})
-	return out.Bytes()
+	return decodetest.Render(t, d, decodetest.Options{Counts: func() map[string]int {
+		return map[string]int{"ignored": d.Ignored()}
+	}})
 }
 
+// decodeFile decodes one input file for decodetest.Golden.
+func decodeFile(t *testing.T, name string, b []byte) []byte {
+	return decodeAll(t, bytes.NewReader(b), name)
+}
+
+// TestGolden decodes every input in testdata.
 func TestGolden(t *testing.T) {
-	inputs, _ := filepath.Glob("testdata/*")
-	for _, in := range inputs {
-		name := filepath.Base(in)
-		if st, err := os.Stat(in); err != nil || st.IsDir() || strings.HasSuffix(name, ".golden.jsonl") || strings.HasSuffix(name, ".md") {
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := decodeAll(t, bytes.NewReader(b), name)
-			golden.Check(t, strings.TrimSuffix(in, filepath.Ext(in))+".golden.jsonl", got, *update)
-		})
-	}
+	decodetest.Golden(t, "testdata/*", *update, decodeFile)
 }
 
 // TestSamples decodes the real ECS samples in ../shared/samples/ecs. They
 // are Winlogbeat/Elastic Agent Sysmon documents, which sniff as winjson
 // (see TestOpenSniffs); forced to ecs they are read from their ECS fields.
 func TestSamples(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(shared, "samples", "ecs", "*.json"))
-	if len(files) == 0 {
-		t.Skip("shared samples not available")
-	}
-	for _, p := range files {
-		name := filepath.Base(p)
-		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := decodeAll(t, bytes.NewReader(b), name)
-			golden.Check(t, filepath.Join("testdata", "samples", strings.TrimSuffix(name, ".json")+".golden.jsonl"), got, *update)
-		})
-	}
+	decodetest.Samples(t, filepath.Join(shared, "samples", "ecs", "*.json"), filepath.Join("testdata", "samples"), *update, decodeFile)
 }
 
 func TestLookup(t *testing.T) {

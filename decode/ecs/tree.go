@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/stagewatch/stagewatch/decode/internal/jsonstr"
 )
 
 // Node kinds of a parsed JSON value.
@@ -39,6 +40,7 @@ type node struct {
 type tree struct {
 	nodes []node
 	src   string
+	raw   []byte // the bytes src was copied from, during parse
 	i     int
 	depth int
 	valid bool // src is valid UTF-8, so strings need no repair
@@ -48,6 +50,8 @@ type tree struct {
 func (t *tree) parse(raw []byte) error {
 	t.nodes = t.nodes[:0]
 	t.src = string(raw)
+	t.raw = raw
+	defer func() { t.raw = nil }()
 	t.i, t.depth = 0, 0
 	t.valid = utf8.ValidString(t.src)
 	if _, err := t.value(); err != nil {
@@ -212,106 +216,19 @@ func (t *tree) str() (string, error) {
 	s := t.src[start:j]
 	if !escaped {
 		if !t.valid && !utf8.ValidString(s) {
-			return string(appendValid(nil, s)), nil
+			return string(jsonstr.AppendValid(nil, t.raw[start:j])), nil
 		}
 		return s, nil
 	}
-	return t.unescape(s)
+	return t.unescape(t.raw[start:j])
 }
 
-// unescape decodes a string's escapes: \/ and the usual ones, \uXXXX with
-// surrogate pairs, U+FFFD for lone surrogates and invalid UTF-8.
-func (t *tree) unescape(s string) (string, error) {
-	out := make([]byte, 0, len(s))
-	for len(s) > 0 {
-		k := strings.IndexByte(s, '\\')
-		if k < 0 {
-			out = appendValid(out, s)
-			break
-		}
-		out = appendValid(out, s[:k])
-		s = s[k:]
-		if len(s) < 2 {
-			return "", t.errorf("bad escape")
-		}
-		switch c := s[1]; c {
-		case '"', '\\', '/':
-			out = append(out, c)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r, ok := hex4(s[2:])
-			if !ok {
-				return "", t.errorf("bad unicode escape")
-			}
-			s = s[6:]
-			if utf16.IsSurrogate(r) {
-				if len(s) >= 6 && s[0] == '\\' && s[1] == 'u' {
-					if r2, ok := hex4(s[2:]); ok {
-						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-							out = utf8.AppendRune(out, dec)
-							s = s[6:]
-							continue
-						}
-					}
-				}
-				r = utf8.RuneError
-			}
-			out = utf8.AppendRune(out, r)
-			continue
-		default:
-			return "", t.errorf("bad escape")
-		}
-		s = s[2:]
+// unescape decodes a string's escapes the way encoding/json does (see
+// jsonstr.Unescape).
+func (t *tree) unescape(raw []byte) (string, error) {
+	out, reason := jsonstr.Unescape(make([]byte, 0, len(raw)), raw)
+	if reason != "" {
+		return "", t.errorf("%s", reason)
 	}
 	return string(out), nil
-}
-
-// hex4 reads four hex digits.
-func hex4(s string) (rune, bool) {
-	if len(s) < 4 {
-		return 0, false
-	}
-	var r rune
-	for i := range 4 {
-		c := s[i]
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r*16 + rune(c)
-	}
-	return r, true
-}
-
-// appendValid appends s with each invalid byte replaced by U+FFFD, as
-// encoding/json does.
-func appendValid(out []byte, s string) []byte {
-	if utf8.ValidString(s) {
-		return append(out, s...)
-	}
-	for len(s) > 0 {
-		r, n := utf8.DecodeRuneInString(s)
-		if r == utf8.RuneError && n == 1 {
-			out = utf8.AppendRune(out, utf8.RuneError)
-		} else {
-			out = append(out, s[:n]...)
-		}
-		s = s[n:]
-	}
-	return out
 }

@@ -17,7 +17,6 @@
 package eslogger
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 	"time"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/lines"
 )
 
 // Format is the format's name in Origins and --format.
@@ -37,13 +37,10 @@ type Options struct {
 	MaxLine int    // the longest line accepted, in bytes; 0 means 16 MiB
 }
 
-const defaultMaxLine = 16 << 20
-
 // Decoder reads eslogger JSON Lines. It is not safe for concurrent use.
 type Decoder struct {
 	opts Options
-	br   *bufio.Reader
-	buf  []byte
+	lr   *lines.Reader
 	line int64
 	rec  int64
 
@@ -65,12 +62,11 @@ type writeKey struct {
 
 // NewDecoder returns a Decoder reading r.
 func NewDecoder(r io.Reader, o Options) *Decoder {
-	if o.MaxLine <= 0 {
-		o.MaxLine = defaultMaxLine
-	}
+	lr := lines.New(r, o.MaxLine)
+	o.MaxLine = lr.Max()
 	return &Decoder{
 		opts:   o,
-		br:     bufio.NewReaderSize(r, 64<<10),
+		lr:     lr,
 		procs:  newProcTable(),
 		writes: make(map[writeKey]struct{}),
 	}
@@ -94,7 +90,7 @@ func (d *Decoder) FoldedWrites() int { return d.foldedWrites }
 // *stagewatch.DecodeError for a line that cannot be read as a message.
 func (d *Decoder) Decode() (*stagewatch.Event, error) {
 	for {
-		line, tooLong, err := d.readLine()
+		line, tooLong, err := d.lr.Next()
 		if err != nil {
 			return nil, err
 		}
@@ -178,33 +174,6 @@ func (d *Decoder) fail(reason string, err error) error {
 		Origin: stagewatch.Origin{Format: Format, File: d.opts.File, Line: d.line, Record: d.rec},
 		Reason: reason,
 		Err:    err,
-	}
-}
-
-// readLine returns the next line without its terminator. A line longer than
-// MaxLine is consumed and reported as tooLong.
-func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
-	d.buf = d.buf[:0]
-	for {
-		chunk, err := d.br.ReadSlice('\n')
-		if len(d.buf)+len(chunk) <= d.opts.MaxLine {
-			d.buf = append(d.buf, chunk...)
-		} else {
-			tooLong = true
-		}
-		switch {
-		case err == nil:
-			return bytes.TrimRight(d.buf, "\r\n"), tooLong, nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case err == io.EOF:
-			if len(d.buf) == 0 && !tooLong {
-				return nil, false, io.EOF
-			}
-			return d.buf, tooLong, nil
-		default:
-			return nil, false, err
-		}
 	}
 }
 

@@ -3,18 +3,15 @@ package eslogger
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/stagewatch/stagewatch"
-	"github.com/stagewatch/stagewatch/internal/golden"
+	"github.com/stagewatch/stagewatch/decode/internal/decodetest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
@@ -23,71 +20,30 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
 // repository.
 var shared = filepath.Join("..", "..", "..", "shared")
 
-// decodeAll reads r to the end and renders each event, or each error, as
-// one JSON line, followed by the decoder's counters.
+// decodeAll decodes r to the end and renders it with decodetest.Render.
 func decodeAll(t testing.TB, r io.Reader, name string) []byte {
 	t.Helper()
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
 	d := NewDecoder(r, Options{File: name})
-	for {
-		ev, err := d.Decode()
-		if err == io.EOF {
-			break
-		}
-		var de *stagewatch.DecodeError
-		switch {
-		case errors.As(err, &de):
-			enc.Encode(map[string]string{"error": de.Error(), "reason": de.Reason})
-		case err != nil:
-			t.Fatalf("fatal error: %v", err)
-		default:
-			enc.Encode(ev)
-		}
-	}
-	enc.Encode(map[string]int{"ignored": d.Ignored(), "unknown_versions": d.UnknownVersions(), "folded_writes": d.FoldedWrites()})
-	return out.Bytes()
+	return decodetest.Render(t, d, decodetest.Options{Counts: func() map[string]int {
+		return map[string]int{"ignored": d.Ignored(), "unknown_versions": d.UnknownVersions(), "folded_writes": d.FoldedWrites()}
+	}})
 }
 
+// TestGolden decodes every input in testdata.
 func TestGolden(t *testing.T) {
-	inputs, _ := filepath.Glob("testdata/*.jsonl")
-	for _, in := range inputs {
-		name := filepath.Base(in)
-		if strings.HasSuffix(name, ".golden.jsonl") {
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := decodeAll(t, bytes.NewReader(b), name)
-			golden.Check(t, strings.TrimSuffix(in, ".jsonl")+".golden.jsonl", got, *update)
-		})
-	}
+	decodetest.Golden(t, "testdata/*.jsonl", *update, func(t *testing.T, name string, b []byte) []byte {
+		return decodeAll(t, bytes.NewReader(b), name)
+	})
 }
 
 // TestSamples decodes the real eslogger records in ../shared/samples.
 func TestSamples(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(shared, "samples", "eslogger", "*.jsonl"))
-	if len(files) == 0 {
-		t.Skip("shared samples not available")
-	}
-	for _, p := range files {
-		name := filepath.Base(p)
-		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !Sniff(b) {
-				t.Errorf("Sniff rejects %s", name)
-			}
-			got := decodeAll(t, bytes.NewReader(b), name)
-			golden.Check(t, filepath.Join("testdata", "samples", strings.TrimSuffix(name, ".jsonl")+".golden.jsonl"), got, *update)
-		})
-	}
+	decodetest.Samples(t, filepath.Join(shared, "samples", "eslogger", "*.jsonl"), filepath.Join("testdata", "samples"), *update, func(t *testing.T, name string, b []byte) []byte {
+		if !Sniff(b) {
+			t.Errorf("Sniff rejects %s", name)
+		}
+		return decodeAll(t, bytes.NewReader(b), name)
+	})
 }
 
 func TestAuditToken(t *testing.T) {

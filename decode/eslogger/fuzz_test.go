@@ -2,14 +2,13 @@ package eslogger
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/decodetest"
 )
 
 // FuzzDecode checks that any input decodes to events or errors without
@@ -29,25 +28,11 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"version":10,"time":"2026-01-01T00:00:00Z","process":{"audit_token":[0,0,0,0,0,1,0,1]},"event":{"mount":{"statfs":{"f_mntfromname":"//a@[::1]:445/x"}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d := NewDecoder(bytes.NewReader(data), Options{File: "fuzz", MaxLine: 4096})
-		for i := 0; ; i++ {
-			if i > len(data)+10 {
-				t.Fatal("more results than input bytes: decoder does not progress")
-			}
-			ev, err := d.Decode()
-			if err == io.EOF {
-				return
-			}
-			var de *stagewatch.DecodeError
-			switch {
-			case errors.As(err, &de):
-				if de.Reason == "" || de.Origin.Line == 0 {
-					t.Fatalf("decode error without reason or line: %+v", de)
-				}
-			case err != nil:
-				t.Fatalf("unexpected error: %v", err)
-			case ev.Time.IsZero() || ev.Kind == stagewatch.KindUnknown || ev.Origin.Line == 0:
-				t.Fatalf("incomplete event: %+v", ev)
-			}
-		}
+		decodetest.Drain(t, d, len(data)+10, decodetest.Checks{
+			Error: func(de *stagewatch.DecodeError) bool { return de.Origin.Line != 0 },
+			Event: func(ev *stagewatch.Event) bool {
+				return !ev.Time.IsZero() && ev.Kind != stagewatch.KindUnknown && ev.Origin.Line != 0
+			},
+		})
 	})
 }

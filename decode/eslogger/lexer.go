@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/stagewatch/stagewatch/decode/internal/jsonstr"
 )
 
 // maxDepth bounds nesting, as encoding/json does, so a hostile line cannot
@@ -239,7 +240,7 @@ func (l *lexer) str(def string) string {
 		return l.unescape(raw)
 	}
 	if !utf8.Valid(raw) {
-		return string(validUTF8(nil, raw))
+		return string(jsonstr.AppendValid(nil, raw))
 	}
 	return string(raw)
 }
@@ -297,101 +298,14 @@ func (l *lexer) bool(def bool) bool {
 	return def
 }
 
-// unescape decodes a string's escapes the way encoding/json does: \/ and
-// the usual escapes, \uXXXX with surrogate pairs, U+FFFD for lone
-// surrogates and invalid UTF-8.
+// unescape decodes a string's escapes the way encoding/json does (see
+// jsonstr.Unescape).
 func (l *lexer) unescape(raw []byte) string {
-	out := l.scratch[:0]
-	for len(raw) > 0 {
-		k := bytes.IndexByte(raw, '\\')
-		if k < 0 {
-			out = validUTF8(out, raw)
-			break
-		}
-		out = validUTF8(out, raw[:k])
-		raw = raw[k:]
-		if len(raw) < 2 {
-			l.fail(false, "bad escape")
-			return ""
-		}
-		switch c := raw[1]; c {
-		case '"', '\\', '/':
-			out = append(out, c)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r, ok := hex4(raw[2:])
-			if !ok {
-				l.fail(false, "bad unicode escape")
-				return ""
-			}
-			raw = raw[6:]
-			if utf16.IsSurrogate(r) {
-				if r2, ok := hex4(raw[min(2, len(raw)):]); ok && len(raw) >= 2 && raw[0] == '\\' && raw[1] == 'u' {
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						out = utf8.AppendRune(out, dec)
-						raw = raw[6:]
-						continue
-					}
-				}
-				r = utf8.RuneError
-			}
-			out = utf8.AppendRune(out, r)
-			continue
-		default:
-			l.fail(false, "bad escape")
-			return ""
-		}
-		raw = raw[2:]
+	out, reason := jsonstr.Unescape(l.scratch[:0], raw)
+	if reason != "" {
+		l.fail(false, "%s", reason)
+		return ""
 	}
 	l.scratch = out
 	return string(out)
-}
-
-// hex4 reads four hex digits.
-func hex4(b []byte) (rune, bool) {
-	if len(b) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r*16 + rune(c)
-	}
-	return r, true
-}
-
-// validUTF8 appends b to out with each invalid byte replaced by U+FFFD, as
-// encoding/json does.
-func validUTF8(out, b []byte) []byte {
-	if utf8.Valid(b) {
-		return append(out, b...)
-	}
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if r == utf8.RuneError && n == 1 {
-			out = utf8.AppendRune(out, utf8.RuneError)
-		} else {
-			out = append(out, b[:n]...)
-		}
-		b = b[n:]
-	}
-	return out
 }

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/lines"
 )
 
 // Format is the format name in Origins and --format.
@@ -50,8 +51,7 @@ type result struct {
 // Decoder reads ESXi log lines. It is not safe for concurrent use.
 type Decoder struct {
 	opts   Options
-	br     *bufio.Reader
-	buf    []byte
+	lr     *lines.Reader
 	line   int64
 	record int64
 	eof    bool
@@ -72,8 +72,9 @@ func NewDecoder(r io.Reader, o Options) *Decoder {
 	if o.MaxLine <= 0 {
 		o.MaxLine = defaultMaxLine
 	}
-	d := &Decoder{opts: o, br: bufio.NewReaderSize(r, 64<<10)}
-	if head, _ := d.br.Peek(64 << 10); len(head) > 0 {
+	br := bufio.NewReaderSize(r, 64<<10)
+	d := &Decoder{opts: o, lr: lines.New(br, o.MaxLine)}
+	if head, _ := br.Peek(64 << 10); len(head) > 0 {
 		d.year = firstYear(head)
 	}
 	if d.year == 0 {
@@ -139,7 +140,7 @@ func (d *Decoder) Decode() (*stagewatch.Event, error) {
 			}
 			return nil, io.EOF
 		}
-		line, tooLong, err := d.readLine()
+		line, tooLong, err := d.lr.Next()
 		if err == io.EOF {
 			d.eof = true
 			continue
@@ -248,31 +249,4 @@ func (d *Decoder) fail(line int64, reason string, err error) {
 // emit queues an event.
 func (d *Decoder) emit(ev *stagewatch.Event) {
 	d.queue = append(d.queue, result{ev: ev})
-}
-
-// readLine returns the next line without its terminator. A line longer than
-// MaxLine is consumed and reported as tooLong.
-func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
-	d.buf = d.buf[:0]
-	for {
-		chunk, err := d.br.ReadSlice('\n')
-		if len(d.buf)+len(chunk) <= d.opts.MaxLine {
-			d.buf = append(d.buf, chunk...)
-		} else {
-			tooLong = true
-		}
-		switch {
-		case err == nil:
-			return bytes.TrimRight(d.buf, "\r\n"), tooLong, nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case err == io.EOF:
-			if len(d.buf) == 0 && !tooLong {
-				return nil, false, io.EOF
-			}
-			return bytes.TrimRight(d.buf, "\r\n"), tooLong, nil
-		default:
-			return nil, false, err
-		}
-	}
 }

@@ -2,18 +2,16 @@ package esxi
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stagewatch/stagewatch"
-	"github.com/stagewatch/stagewatch/internal/golden"
+	"github.com/stagewatch/stagewatch/decode/internal/decodetest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
@@ -21,33 +19,10 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
 // samplesDir holds the real ESXi lines of formats.md section 5.
 var samplesDir = filepath.Join("..", "..", "..", "shared", "samples", "esxi")
 
-// decodeAll decodes r to the end and renders every event, decode error and
-// fatal error as JSON lines.
+// decodeAll decodes r to the end and renders it with decodetest.Render.
 func decodeAll(t testing.TB, r io.Reader, opts Options) []byte {
 	t.Helper()
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
-	d := NewDecoder(r, opts)
-	for {
-		ev, err := d.Decode()
-		if err == io.EOF {
-			break
-		}
-		var de *stagewatch.DecodeError
-		switch {
-		case errors.As(err, &de):
-			enc.Encode(map[string]any{"error": de.Error(), "reason": de.Reason, "line": de.Origin.Line})
-			continue
-		case err != nil:
-			enc.Encode(map[string]string{"fatal": err.Error()})
-		default:
-			enc.Encode(ev)
-			continue
-		}
-		break
-	}
-	return out.Bytes()
+	return decodetest.Render(t, NewDecoder(r, opts), decodetest.Options{At: "line"})
 }
 
 // oneByte reads one byte per call.
@@ -65,51 +40,29 @@ func (r *oneByte) Read(p []byte) (int, error) {
 	return 1, nil
 }
 
-// TestGolden decodes every fixture in testdata.
+// TestGolden decodes every fixture in testdata, whole and one byte at a
+// time.
 func TestGolden(t *testing.T) {
-	inputs, err := filepath.Glob("testdata/*.log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, in := range inputs {
-		name := filepath.Base(in)
-		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !Sniff(b) && name != "orphan.log" {
-				t.Errorf("Sniff rejects %s", name)
-			}
-			got := decodeAll(t, bytes.NewReader(b), Options{File: name})
-			golden.Check(t, strings.TrimSuffix(in, ".log")+".golden.jsonl", got, *update)
-			if again := decodeAll(t, &oneByte{b}, Options{File: name}); !bytes.Equal(got, again) {
-				t.Errorf("one-byte reads decode differently:\n%s", cmp.Diff(string(got), string(again)))
-			}
-		})
-	}
+	decodetest.Golden(t, "testdata/*.log", *update, func(t *testing.T, name string, b []byte) []byte {
+		if !Sniff(b) && name != "orphan.log" {
+			t.Errorf("Sniff rejects %s", name)
+		}
+		got := decodeAll(t, bytes.NewReader(b), Options{File: name})
+		if again := decodeAll(t, &oneByte{b}, Options{File: name}); !bytes.Equal(got, again) {
+			t.Errorf("one-byte reads decode differently:\n%s", cmp.Diff(string(got), string(again)))
+		}
+		return got
+	})
 }
 
 // TestSamples decodes the real lines in ../shared/samples/esxi.
 func TestSamples(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(samplesDir, "*.log"))
-	if len(files) == 0 {
-		t.Skip("no samples in " + samplesDir)
-	}
-	for _, file := range files {
-		name := filepath.Base(file)
-		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !Sniff(b) {
-				t.Errorf("Sniff rejects %s", name)
-			}
-			got := decodeAll(t, bytes.NewReader(b), Options{File: name})
-			golden.Check(t, filepath.Join("testdata", "samples", strings.TrimSuffix(name, ".log")+".golden.jsonl"), got, *update)
-		})
-	}
+	decodetest.Samples(t, filepath.Join(samplesDir, "*.log"), filepath.Join("testdata", "samples"), *update, func(t *testing.T, name string, b []byte) []byte {
+		if !Sniff(b) {
+			t.Errorf("Sniff rejects %s", name)
+		}
+		return decodeAll(t, bytes.NewReader(b), Options{File: name})
+	})
 }
 
 // TestYear checks the year rules for RFC 3164 lines.

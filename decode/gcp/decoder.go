@@ -12,8 +12,6 @@ package gcp
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"io"
 
 	"github.com/stagewatch/stagewatch"
@@ -31,51 +29,19 @@ type Options struct {
 
 // Decoder reads audit log entries from a stream.
 type Decoder struct {
-	opts Options
-	rd   *jsonrec.Reader
-	rec  int64
+	d *jsonrec.Decoder
 }
 
 // NewDecoder returns a Decoder reading r.
 func NewDecoder(r io.Reader, o Options) *Decoder {
-	return &Decoder{
-		opts: o,
-		// "entries" is the shape of the entries.list REST response.
-		rd: jsonrec.New(r, jsonrec.Options{Wrappers: []string{"entries", "receivedMessages"}, MaxRecord: o.MaxLine}),
-	}
+	// "entries" is the shape of the entries.list REST response.
+	ro := jsonrec.Options{Wrappers: []string{"entries", "receivedMessages"}, MaxRecord: o.MaxLine}
+	return &Decoder{d: jsonrec.NewDecoder(r, Format, o.File, ro, Parse)}
 }
 
 // Decode returns the next event, io.EOF at the end of the input, or a
 // *stagewatch.DecodeError for an entry it skipped.
-func (d *Decoder) Decode() (*stagewatch.Event, error) {
-	raw, err := d.rd.Next()
-	if err != nil {
-		var je *jsonrec.Error
-		if errors.As(err, &je) {
-			d.rec++
-			return nil, d.fail(je.Reason, fmt.Errorf("record %d: %w", d.rec, je.Err))
-		}
-		return nil, err
-	}
-	d.rec++
-	ev, reason, err := Parse(raw)
-	if err != nil {
-		return nil, d.fail(reason, fmt.Errorf("record %d: %w", d.rec, err))
-	}
-	ev.Origin.Format = Format
-	ev.Origin.File = d.opts.File
-	ev.Origin.Line = d.rd.Line()
-	ev.Origin.Record = d.rec
-	return ev, nil
-}
-
-func (d *Decoder) fail(reason string, err error) error {
-	return &stagewatch.DecodeError{
-		Origin: stagewatch.Origin{Format: Format, File: d.opts.File, Line: d.rd.Line(), Record: d.rec},
-		Reason: reason,
-		Err:    err,
-	}
-}
+func (d *Decoder) Decode() (*stagewatch.Event, error) { return d.d.Decode() }
 
 // Sniff reports whether head, the first bytes of an input, looks like
 // Cloud Audit Log entries, bare or in Pub/Sub messages.

@@ -5,16 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"github.com/stagewatch/stagewatch/internal/golden"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/decodetest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
@@ -61,27 +60,11 @@ func decodeAll(t testing.TB, r io.Reader, opts Options) []byte {
 }
 
 func TestGolden(t *testing.T) {
-	inputs, err := filepath.Glob("testdata/*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, in := range inputs {
-		name := filepath.Base(in)
-		if st, err := os.Stat(in); err != nil || st.IsDir() || strings.HasSuffix(name, ".golden.jsonl") {
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
-			f, err := os.Open(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			opts := caseOptions[name]
-			opts.File = name
-			got := decodeAll(t, f, opts)
-			golden.Check(t, strings.TrimSuffix(in, filepath.Ext(in))+".golden.jsonl", got, *update)
-		})
-	}
+	decodetest.Golden(t, "testdata/*", *update, func(t *testing.T, name string, b []byte) []byte {
+		opts := caseOptions[name]
+		opts.File = name
+		return decodeAll(t, bytes.NewReader(b), opts)
+	})
 }
 
 // TestSamples decodes the real records in ../shared/samples/mde.

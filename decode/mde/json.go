@@ -7,6 +7,8 @@ import (
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/stagewatch/stagewatch/decode/internal/jsonstr"
 )
 
 // The lazy JSON scanner walks one object held in memory, records the spans
@@ -248,7 +250,9 @@ func skipValue(b []byte, i int) (int, error) {
 
 // unescape appends the decoded content of a JSON string to dst. Bad escapes
 // are kept literally and lone surrogates become U+FFFD, as encoding/json
-// does.
+// does. Unlike jsonstr.Unescape it never fails and leaves invalid UTF-8 to
+// strbuf, which repairs whole values: MDE exports carry odd escapes that
+// are still worth reading.
 func unescape(dst, s []byte) []byte {
 	for len(s) > 0 {
 		i := bytes.IndexByte(s, '\\')
@@ -274,7 +278,7 @@ func unescape(dst, s []byte) []byte {
 		case 't':
 			dst = append(dst, '\t')
 		case 'u':
-			r, ok := hex4(s[2:])
+			r, ok := jsonstr.Hex4(s[2:])
 			if !ok {
 				dst = append(dst, s[:2]...)
 				s = s[2:]
@@ -284,7 +288,7 @@ func unescape(dst, s []byte) []byte {
 			if utf16.IsSurrogate(r) {
 				r2 := rune(-1)
 				if len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
-					r2, _ = hex4(s[8:])
+					r2, _ = jsonstr.Hex4(s[8:])
 				}
 				if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
 					r, n = d, 12
@@ -301,27 +305,6 @@ func unescape(dst, s []byte) []byte {
 		s = s[2:]
 	}
 	return dst
-}
-
-func hex4(s []byte) (rune, bool) {
-	if len(s) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range s[:4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }
 
 // findKey returns the content of the string value of key in the object at

@@ -6,7 +6,6 @@
 package native
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"io"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/lines"
 )
 
 // Options configure a Decoder.
@@ -22,30 +22,26 @@ type Options struct {
 	MaxLine int    // the longest line accepted, in bytes; 0 means 16 MiB
 }
 
-const defaultMaxLine = 16 << 20
-
 // Decoder reads normalized events, one JSON object per line.
 type Decoder struct {
 	opts Options
-	br   *bufio.Reader
+	lr   *lines.Reader
 	line int64
 	rec  int64
-	buf  []byte
 }
 
 // NewDecoder returns a Decoder reading r.
 func NewDecoder(r io.Reader, o Options) *Decoder {
-	if o.MaxLine <= 0 {
-		o.MaxLine = defaultMaxLine
-	}
-	return &Decoder{opts: o, br: bufio.NewReaderSize(r, 64<<10)}
+	lr := lines.New(r, o.MaxLine)
+	o.MaxLine = lr.Max()
+	return &Decoder{opts: o, lr: lr}
 }
 
 // Decode returns the next event, io.EOF at the end, or a
 // *stagewatch.DecodeError for a line that is not a normalized event.
 func (d *Decoder) Decode() (*stagewatch.Event, error) {
 	for {
-		line, tooLong, err := d.readLine()
+		line, tooLong, err := d.lr.Next()
 		if err != nil {
 			return nil, err
 		}
@@ -82,33 +78,6 @@ func (d *Decoder) fail(reason string, err error) error {
 		Origin: stagewatch.Origin{Format: "stagewatch", File: d.opts.File, Line: d.line, Record: d.rec},
 		Reason: reason,
 		Err:    err,
-	}
-}
-
-// readLine returns the next line without its terminator. A line longer than
-// MaxLine is consumed and reported as tooLong.
-func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
-	d.buf = d.buf[:0]
-	for {
-		chunk, err := d.br.ReadSlice('\n')
-		if len(d.buf)+len(chunk) <= d.opts.MaxLine {
-			d.buf = append(d.buf, chunk...)
-		} else {
-			tooLong = true
-		}
-		switch {
-		case err == nil:
-			return bytes.TrimRight(d.buf, "\r\n"), tooLong, nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case err == io.EOF:
-			if len(d.buf) == 0 && !tooLong {
-				return nil, false, io.EOF
-			}
-			return d.buf, tooLong, nil
-		default:
-			return nil, false, err
-		}
 	}
 }
 

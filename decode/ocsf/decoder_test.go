@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,8 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/decodetest"
 	"github.com/stagewatch/stagewatch/decode/native"
-	"github.com/stagewatch/stagewatch/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -51,53 +50,27 @@ func render(t testing.TB, name string, data []byte) []byte {
 	}
 }
 
+// TestGolden decodes every input in testdata.
 func TestGolden(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.json*")
-	var inputs []string
-	for _, f := range files {
-		if !strings.HasSuffix(f, ".golden.jsonl") {
-			inputs = append(inputs, f)
-		}
-	}
-	if len(inputs) == 0 {
-		t.Fatal("no testdata")
-	}
-	for _, f := range inputs {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := render(t, filepath.Base(f), data)
-			golden.Check(t, strings.TrimSuffix(f, filepath.Ext(f))+".golden.jsonl", got, *update)
-		})
-	}
+	decodetest.Golden(t, "testdata/*.json*", *update, func(t *testing.T, name string, data []byte) []byte {
+		return render(t, name, data)
+	})
 }
 
 // TestSamples decodes the shared OCSF samples (real records from the OCSF
 // examples repository).
 func TestSamples(t *testing.T) {
 	const dir = "../../../shared/samples/ocsf"
-	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	if len(files) == 0 {
-		t.Skip("shared samples not present")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !Sniff(data) {
-				t.Error("Sniff rejects the sample")
-			}
-			got := render(t, filepath.Base(f), data)
-			if bytes.Contains(got, []byte("error [")) {
-				t.Errorf("sample has decode errors:\n%s", got)
-			}
-			golden.Check(t, filepath.Join("testdata", "samples", strings.TrimSuffix(filepath.Base(f), ".json")+".golden.jsonl"), got, *update)
-		})
-	}
+	decodetest.Samples(t, filepath.Join(dir, "*.json"), filepath.Join("testdata", "samples"), *update, func(t *testing.T, name string, data []byte) []byte {
+		if !Sniff(data) {
+			t.Error("Sniff rejects the sample")
+		}
+		got := render(t, name, data)
+		if bytes.Contains(got, []byte("error [")) {
+			t.Errorf("sample has decode errors:\n%s", got)
+		}
+		return got
+	})
 }
 
 func TestSniff(t *testing.T) {

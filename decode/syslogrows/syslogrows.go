@@ -27,6 +27,7 @@ import (
 
 	"github.com/stagewatch/stagewatch"
 	"github.com/stagewatch/stagewatch/decode/auditd"
+	"github.com/stagewatch/stagewatch/decode/internal/lines"
 	"github.com/stagewatch/stagewatch/decode/sysmonlinux"
 )
 
@@ -34,7 +35,7 @@ import (
 const Format = "syslog-rows"
 
 // DefaultMaxLine is the longest line accepted when Options.MaxLine is 0.
-const DefaultMaxLine = 16 << 20
+const DefaultMaxLine = lines.DefaultMax
 
 // Options configure a Decoder.
 type Options struct {
@@ -46,7 +47,8 @@ type Options struct {
 // use.
 type Decoder struct {
 	opts    Options
-	br      *bufio.Reader
+	br      *bufio.Reader // shared with lr, for the array mode
+	lr      *lines.Reader
 	dec     *json.Decoder // array mode, nil until known
 	array   bool
 	started bool
@@ -54,17 +56,16 @@ type Decoder struct {
 	line    int64
 	row     int64
 	ignored int
-	buf     []byte
 	audit   *auditd.Stream
 	sysmon  sysmonlinux.Mapper
 }
 
 // NewDecoder returns a Decoder reading r.
 func NewDecoder(r io.Reader, opts Options) *Decoder {
-	if opts.MaxLine <= 0 {
-		opts.MaxLine = DefaultMaxLine
-	}
-	return &Decoder{opts: opts, br: bufio.NewReaderSize(r, 64<<10), audit: auditd.NewStream(Format, opts.File)}
+	br := bufio.NewReaderSize(r, 64<<10)
+	lr := lines.New(br, opts.MaxLine)
+	opts.MaxLine = lr.Max()
+	return &Decoder{opts: opts, br: br, lr: lr, audit: auditd.NewStream(Format, opts.File)}
 }
 
 // Ignored returns how many rows or events were read but not returned: rows
@@ -176,7 +177,7 @@ func (d *Decoder) next() (row, error) {
 		return rowOf(m), nil
 	}
 	for {
-		line, tooLong, err := d.readLine()
+		line, tooLong, err := d.lr.Next()
 		if err != nil {
 			return row{}, err
 		}
@@ -209,33 +210,6 @@ func rowOf(m map[string]any) row {
 
 func (d *Decoder) bad(reason string, err error) error {
 	return &stagewatch.DecodeError{Origin: stagewatch.Origin{Format: Format, File: d.opts.File, Line: d.line, Record: d.row}, Reason: reason, Err: err}
-}
-
-// readLine returns the next line without its terminator. A line longer than
-// MaxLine is consumed and reported as tooLong.
-func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
-	d.buf = d.buf[:0]
-	for {
-		chunk, err := d.br.ReadSlice('\n')
-		if len(d.buf)+len(chunk) <= d.opts.MaxLine {
-			d.buf = append(d.buf, chunk...)
-		} else {
-			tooLong = true
-		}
-		switch {
-		case err == nil:
-			return d.buf, tooLong, nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case err == io.EOF:
-			if len(d.buf) == 0 && !tooLong {
-				return nil, false, io.EOF
-			}
-			return d.buf, tooLong, nil
-		default:
-			return nil, false, err
-		}
-	}
 }
 
 // Sniff reports whether head starts a JSON object or array whose first

@@ -11,13 +11,13 @@
 package sysmonlinux
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/lines"
 	"github.com/stagewatch/stagewatch/decode/winevent"
 	"github.com/stagewatch/stagewatch/decode/winxml"
 )
@@ -26,7 +26,7 @@ import (
 const Format = "sysmon-linux"
 
 // DefaultMaxLine is the longest line accepted when Options.MaxLine is 0.
-const DefaultMaxLine = 16 << 20
+const DefaultMaxLine = lines.DefaultMax
 
 // Options configure a Decoder.
 type Options struct {
@@ -72,20 +72,18 @@ func (m *Mapper) Map(xml []byte, origin stagewatch.Origin, host string) (*stagew
 // safe for concurrent use.
 type Decoder struct {
 	opts    Options
-	br      *bufio.Reader
+	lr      *lines.Reader
 	m       Mapper
 	line    int64
 	record  int64
 	ignored int
-	buf     []byte
 }
 
 // NewDecoder returns a Decoder reading r.
 func NewDecoder(r io.Reader, opts Options) *Decoder {
-	if opts.MaxLine <= 0 {
-		opts.MaxLine = DefaultMaxLine
-	}
-	return &Decoder{opts: opts, br: bufio.NewReaderSize(r, 64<<10)}
+	lr := lines.New(r, opts.MaxLine)
+	opts.MaxLine = lr.Max()
+	return &Decoder{opts: opts, lr: lr}
 }
 
 // Ignored returns how many lines were skipped: events of no kind
@@ -97,7 +95,7 @@ func (d *Decoder) Ignored() int { return d.ignored }
 // or another error when the input cannot be read further.
 func (d *Decoder) Decode() (*stagewatch.Event, error) {
 	for {
-		line, tooLong, err := d.readLine()
+		line, tooLong, err := d.lr.Next()
 		if err == io.EOF {
 			return nil, io.EOF
 		}
@@ -206,33 +204,6 @@ func syslogHost(prefix []byte) string {
 		return string(f[3])
 	}
 	return ""
-}
-
-// readLine returns the next line without its terminator. A line longer than
-// MaxLine is consumed and reported as tooLong.
-func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
-	d.buf = d.buf[:0]
-	for {
-		chunk, err := d.br.ReadSlice('\n')
-		if len(d.buf)+len(chunk) <= d.opts.MaxLine {
-			d.buf = append(d.buf, chunk...)
-		} else {
-			tooLong = true
-		}
-		switch {
-		case err == nil:
-			return bytes.TrimRight(d.buf, "\r\n"), tooLong, nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case err == io.EOF:
-			if len(d.buf) == 0 && !tooLong {
-				return nil, false, io.EOF
-			}
-			return d.buf, tooLong, nil
-		default:
-			return nil, false, err
-		}
-	}
 }
 
 // Sniff reports whether head holds Sysmon for Linux syslog lines: one of its

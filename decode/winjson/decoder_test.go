@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"github.com/stagewatch/stagewatch/internal/golden"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,7 +14,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/decodetest"
 	"github.com/stagewatch/stagewatch/decode/winevent"
+	"github.com/stagewatch/stagewatch/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
@@ -66,26 +67,11 @@ func decodeAll(t testing.TB, r io.Reader, opts Options) []byte {
 }
 
 func TestGolden(t *testing.T) {
-	inputs, err := filepath.Glob("testdata/*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, in := range inputs {
-		name := filepath.Base(in)
-		if st, err := os.Stat(in); err != nil || st.IsDir() || strings.HasSuffix(name, ".golden.jsonl") {
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			opts := caseOptions[name]
-			opts.File = name
-			got := decodeAll(t, bytes.NewReader(b), opts)
-			golden.Check(t, strings.TrimSuffix(in, filepath.Ext(in))+".golden.jsonl", got, *update)
-		})
-	}
+	decodetest.Golden(t, "testdata/*", *update, func(t *testing.T, name string, b []byte) []byte {
+		opts := caseOptions[name]
+		opts.File = name
+		return decodeAll(t, bytes.NewReader(b), opts)
+	})
 }
 
 // sampleDirs hold the real records of formats.md section 2.

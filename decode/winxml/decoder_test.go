@@ -2,18 +2,16 @@ package winxml
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
-	"github.com/stagewatch/stagewatch/internal/golden"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/decodetest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
@@ -21,86 +19,44 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden.jsonl")
 // samplesDir holds the real rendered records of formats.md 2.2.
 var samplesDir = filepath.Join("..", "..", "..", "shared", "samples", "sysmon")
 
-// decodeAll decodes r to the end and renders every event, decode error,
-// the ignored count and a fatal error as JSON lines.
+// decodeAll decodes r to the end and renders it with decodetest.Render.
 func decodeAll(t testing.TB, r io.Reader, opts Options) []byte {
 	t.Helper()
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
 	d := NewDecoder(r, opts)
-	for {
-		ev, err := d.Decode()
-		if err == io.EOF {
-			break
-		}
-		var de *stagewatch.DecodeError
-		switch {
-		case errors.As(err, &de):
-			enc.Encode(map[string]any{"error": de.Error(), "reason": de.Reason, "record": de.Origin.Record})
-			continue
-		case err != nil:
-			enc.Encode(map[string]string{"fatal": err.Error()})
-		default:
-			enc.Encode(ev)
-			continue
-		}
-		break
-	}
-	enc.Encode(map[string]int{"ignored": d.Ignored()})
-	return out.Bytes()
+	return decodetest.Render(t, d, decodetest.Options{At: "record", Counts: func() map[string]int {
+		return map[string]int{"ignored": d.Ignored()}
+	}})
 }
 
-// TestGolden decodes every fixture in testdata.
+// TestGolden decodes every fixture in testdata, whole and one byte at a
+// time.
 func TestGolden(t *testing.T) {
-	inputs, err := filepath.Glob("testdata/*.xml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, in := range inputs {
-		name := filepath.Base(in)
-		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !Sniff(b) && name != "bad.xml" {
-				t.Errorf("Sniff rejects %s", name)
-			}
-			got := decodeAll(t, bytes.NewReader(b), Options{File: name})
-			golden.Check(t, strings.TrimSuffix(in, ".xml")+".golden.jsonl", got, *update)
-			// The same bytes read one at a time decode the same way.
-			if again := decodeAll(t, &oneByte{b}, Options{File: name}); !bytes.Equal(got, again) {
-				t.Errorf("one-byte reads decode differently:\n%s", cmp.Diff(string(got), string(again)))
-			}
-		})
-	}
+	decodetest.Golden(t, "testdata/*.xml", *update, func(t *testing.T, name string, b []byte) []byte {
+		if !Sniff(b) && name != "bad.xml" {
+			t.Errorf("Sniff rejects %s", name)
+		}
+		got := decodeAll(t, bytes.NewReader(b), Options{File: name})
+		// The same bytes read one at a time decode the same way.
+		if again := decodeAll(t, &oneByte{b}, Options{File: name}); !bytes.Equal(got, again) {
+			t.Errorf("one-byte reads decode differently:\n%s", cmp.Diff(string(got), string(again)))
+		}
+		return got
+	})
 }
 
 // TestSamples decodes the real records in ../shared/samples/sysmon; their
 // golden files live in testdata/samples.
 func TestSamples(t *testing.T) {
-	inputs, _ := filepath.Glob(filepath.Join(samplesDir, "*.xml"))
-	if len(inputs) == 0 {
-		t.Skipf("samples not available in %s", samplesDir)
-	}
-	for _, in := range inputs {
-		name := filepath.Base(in)
-		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !Sniff(b) {
-				t.Errorf("Sniff rejects %s", name)
-			}
-			got := decodeAll(t, bytes.NewReader(b), Options{File: name})
-			if bytes.Contains(got, []byte(`"error"`)) {
-				t.Errorf("a real sample gave decode errors:\n%s", got)
-			}
-			golden.Check(t, filepath.Join("testdata", "samples", strings.TrimSuffix(name, ".xml")+".golden.jsonl"), got, *update)
-		})
-	}
+	decodetest.Samples(t, filepath.Join(samplesDir, "*.xml"), filepath.Join("testdata", "samples"), *update, func(t *testing.T, name string, b []byte) []byte {
+		if !Sniff(b) {
+			t.Errorf("Sniff rejects %s", name)
+		}
+		got := decodeAll(t, bytes.NewReader(b), Options{File: name})
+		if bytes.Contains(got, []byte(`"error"`)) {
+			t.Errorf("a real sample gave decode errors:\n%s", got)
+		}
+		return got
+	})
 }
 
 // oneByte is a reader that returns one byte per Read, to exercise every

@@ -9,6 +9,10 @@
 // happened and the reader resynchronises on the next line instead of
 // swallowing the rest of the input. Only one record is held in memory at a
 // time: a 100 MB {"Records":[...]} delivery file is read in constant memory.
+//
+// Decoder is the whole of a decoder that maps each record to one event
+// (CloudTrail, Cloud Audit Logs, Azure Monitor): the format supplies its
+// ParseFunc and its envelope names.
 package jsonrec
 
 import (
