@@ -303,16 +303,7 @@ func (d *CloudBucketStagingDetector) Suppressions() []stagewatch.Suppression {
 }
 
 func (d *CloudBucketStagingDetector) alerts(eps []window.Episode[bucketKey, bucketAcc]) []stagewatch.Alert {
-	var out []stagewatch.Alert
-	for i := range eps {
-		if a, ok := d.alert(&eps[i]); ok {
-			out = append(out, a)
-		}
-	}
-	if out == nil {
-		return nil
-	}
-	return sortAlerts(out)
+	return keptAlerts(eps, d.alert)
 }
 
 // OpenWindows returns the groups the detector holds, for serve's metrics.

@@ -188,6 +188,21 @@ func episodeAlerts[K comparable, A any](eps []window.Episode[K, A], render func(
 	return sortAlerts(out)
 }
 
+// keptAlerts is episodeAlerts for analytics whose threshold is checked at
+// render time: render reports false for an episode that does not alert.
+func keptAlerts[K comparable, A any](eps []window.Episode[K, A], render func(*window.Episode[K, A]) (stagewatch.Alert, bool)) []stagewatch.Alert {
+	var out []stagewatch.Alert
+	for i := range eps {
+		if a, ok := render(&eps[i]); ok {
+			out = append(out, a)
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	return sortAlerts(out)
+}
+
 // sortAlerts orders a batch of alerts by first seen, then id.
 func sortAlerts(alerts []stagewatch.Alert) []stagewatch.Alert {
 	slices.SortFunc(alerts, func(a, b stagewatch.Alert) int {

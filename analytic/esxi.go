@@ -314,16 +314,7 @@ func (d *EsxiDatastoreStagingDetector) Advance(t time.Time) []stagewatch.Alert {
 func (d *EsxiDatastoreStagingDetector) Flush() []stagewatch.Alert { return d.alerts(d.win.Flush()) }
 
 func (d *EsxiDatastoreStagingDetector) alerts(eps []window.Episode[string, esxiAcc]) []stagewatch.Alert {
-	var out []stagewatch.Alert
-	for i := range eps {
-		if a, ok := d.alert(&eps[i]); ok {
-			out = append(out, a)
-		}
-	}
-	if out == nil {
-		return nil
-	}
-	return sortAlerts(out)
+	return keptAlerts(eps, d.alert)
 }
 
 // OpenWindows returns the groups the detector holds, for serve's metrics.

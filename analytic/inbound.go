@@ -244,16 +244,7 @@ func (d *InboundShareStagingDetector) Flush() []stagewatch.Alert { return d.aler
 
 // alerts renders the closed episodes that reached min_files or min_bytes.
 func (d *InboundShareStagingDetector) alerts(eps []window.Episode[inboundKey, inboundAcc]) []stagewatch.Alert {
-	var out []stagewatch.Alert
-	for i := range eps {
-		if a, ok := d.alert(&eps[i]); ok {
-			out = append(out, a)
-		}
-	}
-	if out == nil {
-		return nil
-	}
-	return sortAlerts(out)
+	return keptAlerts(eps, d.alert)
 }
 
 // OpenWindows returns the groups the detector holds, for serve's metrics.

@@ -352,16 +352,7 @@ func (d *InboundTransferStagingDetector) Suppressions() []stagewatch.Suppression
 
 // alerts renders the closed episodes that reached the volume threshold.
 func (d *InboundTransferStagingDetector) alerts(eps []window.Episode[transferKey, transferAcc]) []stagewatch.Alert {
-	var out []stagewatch.Alert
-	for i := range eps {
-		if a, ok := d.alert(&eps[i]); ok {
-			out = append(out, a)
-		}
-	}
-	if out == nil {
-		return nil
-	}
-	return sortAlerts(out)
+	return keptAlerts(eps, d.alert)
 }
 
 // OpenWindows returns the groups the detector holds, for serve's metrics.
