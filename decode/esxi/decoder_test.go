@@ -25,21 +25,6 @@ func decodeAll(t testing.TB, r io.Reader, opts Options) []byte {
 	return decodetest.Render(t, NewDecoder(r, opts), decodetest.Options{At: "line"})
 }
 
-// oneByte reads one byte per call.
-type oneByte struct{ b []byte }
-
-func (r *oneByte) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		return 0, io.EOF
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	p[0] = r.b[0]
-	r.b = r.b[1:]
-	return 1, nil
-}
-
 // TestGolden decodes every fixture in testdata, whole and one byte at a
 // time.
 func TestGolden(t *testing.T) {
@@ -48,7 +33,7 @@ func TestGolden(t *testing.T) {
 			t.Errorf("Sniff rejects %s", name)
 		}
 		got := decodeAll(t, bytes.NewReader(b), Options{File: name})
-		if again := decodeAll(t, &oneByte{b}, Options{File: name}); !bytes.Equal(got, again) {
+		if again := decodeAll(t, &decodetest.OneByte{B: b}, Options{File: name}); !bytes.Equal(got, again) {
 			t.Errorf("one-byte reads decode differently:\n%s", cmp.Diff(string(got), string(again)))
 		}
 		return got

@@ -37,7 +37,7 @@ func TestGolden(t *testing.T) {
 		}
 		got := decodeAll(t, bytes.NewReader(b), Options{File: name})
 		// The same bytes read one at a time decode the same way.
-		if again := decodeAll(t, &oneByte{b}, Options{File: name}); !bytes.Equal(got, again) {
+		if again := decodeAll(t, &decodetest.OneByte{B: b}, Options{File: name}); !bytes.Equal(got, again) {
 			t.Errorf("one-byte reads decode differently:\n%s", cmp.Diff(string(got), string(again)))
 		}
 		return got
@@ -57,21 +57,6 @@ func TestSamples(t *testing.T) {
 		}
 		return got
 	})
-}
-
-// oneByte is a reader that returns one byte per Read, to exercise every
-// buffer boundary.
-type oneByte struct{ b []byte }
-
-func (r *oneByte) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		return 0, io.EOF
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	p[0], r.b = r.b[0], r.b[1:]
-	return 1, nil
 }
 
 func TestMaxEvent(t *testing.T) {

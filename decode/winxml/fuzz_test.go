@@ -2,7 +2,6 @@ package winxml
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stagewatch/stagewatch"
+	"github.com/stagewatch/stagewatch/decode/internal/decodetest"
 )
 
 // FuzzDecode checks that any input decodes without panicking or looping,
@@ -30,38 +30,23 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`<Event><![CDATA[</Event>]]></Event>`))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		got := fuzzDecode(t, bytes.NewReader(in), len(in))
-		again := fuzzDecode(t, &oneByte{in}, len(in))
+		again := fuzzDecode(t, &decodetest.OneByte{B: in}, len(in))
 		if diff := cmp.Diff(got, again); diff != "" {
 			t.Errorf("one-byte reads decode differently (-whole +one byte):\n%s", diff)
 		}
 	})
 }
 
+// fuzzDecode drains one decoding of r: every error a *DecodeError with a
+// line and a reason, every event complete; it returns the results in order.
 func fuzzDecode(t *testing.T, r io.Reader, size int) []string {
-	d := NewDecoder(r, Options{File: "fuzz.xml", MaxEvent: 4096})
-	var out []string
-	for calls := 0; ; calls++ {
-		if calls > size+2 {
-			t.Fatalf("more than %d results from %d bytes", calls, size)
-		}
-		ev, err := d.Decode()
-		if err == io.EOF {
-			return out
-		}
-		var de *stagewatch.DecodeError
-		if err != nil {
-			if !errors.As(err, &de) {
-				t.Fatalf("error %v is not a *DecodeError", err)
-			}
-			if de.Origin.Line < 1 || de.Reason == "" {
-				t.Fatalf("error %v has no line or reason", err)
-			}
-			out = append(out, err.Error())
-			continue
-		}
-		if ev.Origin.Format != Format || ev.Origin.Line < 1 || ev.Origin.Record < 1 || ev.Time.IsZero() {
-			t.Fatalf("event with a bad origin or time: %+v", ev)
-		}
-		out = append(out, ev.Origin.RecordID+" "+ev.Kind.String()+" "+ev.File.Path+ev.Proc.CommandLine)
-	}
+	return decodetest.Drain(t, NewDecoder(r, Options{File: "fuzz.xml", MaxEvent: 4096}), size+2, decodetest.Checks{
+		Error: func(de *stagewatch.DecodeError) bool { return de.Origin.Line >= 1 },
+		Event: func(ev *stagewatch.Event) bool {
+			return ev.Origin.Format == Format && ev.Origin.Line >= 1 && ev.Origin.Record >= 1 && !ev.Time.IsZero()
+		},
+		Key: func(ev *stagewatch.Event) string {
+			return ev.Origin.RecordID + " " + ev.Kind.String() + " " + ev.File.Path + ev.Proc.CommandLine
+		},
+	})
 }

@@ -150,22 +150,27 @@ func Seed(f *testing.F, patterns ...string) {
 type Checks struct {
 	Error func(*stagewatch.DecodeError) bool // nil: a reason is enough
 	Event func(*stagewatch.Event) bool       // nil: any event
+	// Key, when set, makes Drain return one line per result: the error's
+	// text, or Key of the event; fuzz targets compare two decodings of
+	// one input with it.
+	Key func(*stagewatch.Event) string
 }
 
 // Drain decodes src to the end, as a fuzz target does, and fails t when
 // src returns more than limit results (a decoder that does not progress),
 // a nil event without an error, an error that is not a
 // *stagewatch.DecodeError, a DecodeError without a reason, or a result its
-// check rejects.
-func Drain(t testing.TB, src stagewatch.Source, limit int, c Checks) {
+// check rejects. With c.Key set it returns the results, one line each.
+func Drain(t testing.TB, src stagewatch.Source, limit int, c Checks) []string {
 	t.Helper()
+	var out []string
 	for n := 0; ; n++ {
 		if n > limit {
 			t.Fatalf("more than %d results: the decoder does not progress", limit)
 		}
 		ev, err := src.Decode()
 		if err == io.EOF {
-			return
+			return out
 		}
 		var de *stagewatch.DecodeError
 		switch {
@@ -180,5 +185,28 @@ func Drain(t testing.TB, src stagewatch.Source, limit int, c Checks) {
 		case c.Event != nil && !c.Event(ev):
 			t.Fatalf("incomplete event: %+v", ev)
 		}
+		if c.Key != nil {
+			if err != nil {
+				out = append(out, err.Error())
+			} else {
+				out = append(out, c.Key(ev))
+			}
+		}
 	}
+}
+
+// OneByte is a reader that returns one byte per Read, to exercise every
+// buffer boundary of a decoder.
+type OneByte struct{ B []byte }
+
+// Read implements io.Reader.
+func (r *OneByte) Read(p []byte) (int, error) {
+	if len(r.B) == 0 {
+		return 0, io.EOF
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	p[0], r.B = r.B[0], r.B[1:]
+	return 1, nil
 }
